@@ -1,0 +1,17 @@
+// Wires the `affinity` CLI together; each command lives in bin/commands/<name>.command.ts.
+import { Command } from 'commander';
+import { registerModelCommands } from './commands/model.command.ts';
+import { registerServeCommands } from './commands/serve.command.ts';
+import { registerBenchCommands } from './commands/bench.command.ts';
+import { runCli } from '../shared/cli/run-cli.ts';
+
+const program = new Command('affinity')
+  .description('Affinity: recommendations, semantic search and customer-service NLP on one embedding space')
+  .showHelpAfterError()
+  .configureHelp({ sortSubcommands: true });
+
+registerServeCommands(program);
+registerModelCommands(program);
+registerBenchCommands(program);
+
+await runCli(program, process.argv);

@@ -1,0 +1,38 @@
+/**
+ * Every error code Affinity returns, with its HTTP status and default message.
+ * Codes are stable: clients branch on them. Add new ones here and document them in
+ * docs/errors.md (a test checks that every code is documented).
+ */
+export const ERROR_CODES = {
+  // generic HTTP
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  NOT_READY: { status: 503, message: 'The service is starting and not ready yet' },
+
+  // configuration (raised at boot, never over HTTP)
+  CONFIG_INVALID: { status: 500, message: 'The configuration is not valid' },
+
+  // embeddings
+  EMBED_INPUT_EMPTY: { status: 400, message: 'input must contain at least one non-empty string' },
+  EMBED_TOO_MANY_INPUTS: { status: 400, message: 'input has more strings than allowed in one request' },
+  EMBED_INPUT_TOO_LONG: { status: 400, message: 'an input string is longer than allowed' },
+  EMBED_MODEL_UNKNOWN: { status: 400, message: 'no such embedding model is served here' },
+  EMBED_DIMENSIONS_UNSUPPORTED: { status: 400, message: 'this model cannot return the requested number of dimensions' },
+  EMBED_MODEL_NOT_LOADED: { status: 503, message: 'the embedding model is not loaded yet' },
+  EMBED_MODEL_NOT_FOUND: { status: 500, message: 'the embedding model could not be found' },
+  EMBED_MODEL_DOWNLOAD_FAILED: { status: 502, message: 'the embedding model could not be downloaded' },
+  EMBED_MODEL_INVALID: { status: 500, message: 'the embedding model folder is not a usable encoder' },
+  EMBED_DEVICE_UNAVAILABLE: { status: 500, message: 'the requested execution provider is not available' },
+  EMBED_INFERENCE_FAILED: { status: 500, message: 'the encoder failed to run' },
+  EMBED_OVERLOADED: { status: 503, message: 'too many texts are waiting to be embedded; retry later' },
+
+  // model generator
+  MODEL_SHAPE_UNKNOWN: { status: 400, message: 'unknown model shape' },
+  MODEL_TOKENIZER_NOT_FOUND: { status: 400, message: 'the tokenizer folder for this shape was not found' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

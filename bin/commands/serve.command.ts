@@ -1,0 +1,56 @@
+import type { Server } from 'node:http';
+import type { Command } from 'commander';
+import { loadConfig } from '../../shared/config/index.ts';
+import { createLogger } from '../../shared/logging/logger.ts';
+import { composeApi } from '../compose-api.ts';
+
+/**
+ * Runs the API: listens at once (answering 503 until the models are loaded), loads them in
+ * the background, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and exits.
+ */
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL });
+  const api = composeApi(config, log);
+  const server: Server = await new Promise((resolve) => {
+    const s = api.app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  log.info({ port, host: config.HOST }, `Affinity API listening on http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining in-flight requests');
+    server.close(() => {
+      void api.close().finally(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      log.warn('drain timed out after 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  api.start().catch((err: unknown) => {
+    log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');
+  });
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API only (port from PORT, default 8080)')
+    .action(serve);
+  program
+    .command('start')
+    .description('run the whole system on embedded defaults (what `npm start` runs)')
+    .action(serve);
+}

@@ -1,0 +1,62 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every environment variable Affinity reads, with its default. The README's configuration
+ * table lists the same variables; keep them in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Port of the HTTP API. */
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where Affinity keeps its state: database, model registry, generated models. */
+  AFFINITY_DATA_DIR: z.string().default('./data'),
+  /** The folder with shared datasets and the MiniLM tokenizer (read-only). */
+  AFFINITY_SHARED_DIR: z.string().default('../shared'),
+  /** Largest JSON body accepted, in bytes or with a unit (`8mb`). */
+  HTTP_BODY_LIMIT: z.string().default('8mb'),
+
+  /** Encoder: a Hugging Face model id or a local folder; empty = the generated offline encoder. */
+  EMBED_MODEL: z.string().default(''),
+  /** Public name of the served model (the `model` field of /v1/embeddings); default derived from EMBED_MODEL. */
+  EMBED_MODEL_ID: z.string().default(''),
+  /** Shape of the offline encoder generated when EMBED_MODEL is empty. */
+  EMBED_OFFLINE_SHAPE: z.enum(['auto', 'tiny', 'minilm-l6']).default('auto'),
+  /** Weights to run: fp32, int8 (onnx/model_quantized.onnx), or auto (int8 on CPU when present). */
+  EMBED_DTYPE: z.enum(['auto', 'fp32', 'int8']).default('auto'),
+  /** Execution provider: cpu, cuda, webgpu, or auto (accelerators first, CPU fallback). */
+  EMBED_DEVICE: z.enum(['cpu', 'cuda', 'webgpu', 'auto']).default('cpu'),
+  /** Threads one inference uses; default all cores. */
+  EMBED_INTRA_OP_THREADS: int(0, 1024).default(os.availableParallelism()),
+  EMBED_INTER_OP_THREADS: int(0, 1024).default(1),
+  /** Pooling override (otherwise the model's sentence-transformers config, else mean). */
+  EMBED_POOLING: z.enum(['', 'mean', 'cls']).default(''),
+  EMBED_NORMALIZE: bool.default(true),
+  /** Token limit override (otherwise the model's max_seq_length / model_max_length). */
+  EMBED_MAX_LENGTH: int(0, 100_000).default(0),
+  /** Micro-batching: most texts one inference runs, most padded tokens, longest wait for company. */
+  EMBED_MAX_BATCH: int(1, 4096).default(64),
+  EMBED_MAX_BATCH_TOKENS: int(16, 1_000_000).default(8192),
+  EMBED_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  /** Most texts waiting to be embedded before requests get 503 EMBED_OVERLOADED. */
+  EMBED_MAX_QUEUE: int(1, 10_000_000).default(20_000),
+  /** Request limits of POST /v1/embeddings. */
+  EMBED_MAX_INPUTS: int(1, 100_000).default(2048),
+  EMBED_MAX_INPUT_CHARS: int(1, 10_000_000).default(20_000),
+  /** LRU cache of embeddings keyed by (model, text); 0 disables it. */
+  EMBED_CACHE_SIZE: int(0, 10_000_000).default(10_000),
+  /** Where Hugging Face downloads go, and the hub to download from. */
+  HF_CACHE_DIR: z.string().default(''),
+  HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
+  HF_TOKEN: z.string().default(''),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;

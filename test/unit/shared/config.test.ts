@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../shared/config/index.ts';
+
+describe('loadConfig', () => {
+  it('applies defaults and freezes the result', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(8080);
+    expect(c.EMBED_DEVICE).toBe('cpu');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('coerces numbers and booleans from strings, treating blanks as unset', () => {
+    const c = loadConfig({ PORT: '9000', EMBED_NORMALIZE: 'false', EMBED_MAX_BATCH: '' });
+    expect(c.PORT).toBe(9000);
+    expect(c.EMBED_NORMALIZE).toBe(false);
+    expect(c.EMBED_MAX_BATCH).toBe(64);
+  });
+
+  it('fails at boot with CONFIG_INVALID naming every bad variable', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', EMBED_DEVICE: 'tpu' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((caught as Error).message).toMatch(/PORT/);
+    expect((caught as Error).message).toMatch(/EMBED_DEVICE/);
+  });
+});

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Router } from 'express';
 import type { Config } from '../../shared/config/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
@@ -14,8 +15,16 @@ export interface EmbeddingModule {
   load(): Promise<Encoder>;
 }
 
-/** Default fixed cost of one inference run, in tokens (see bench/embed for how it was chosen). */
-const RUN_OVERHEAD_TOKENS = 256;
+/**
+ * Worker threads and intra-op threads per worker. On CPU, one single-threaded session per
+ * core beats one session spread over all cores for short texts (no synchronisation between
+ * threads inside small matrix products); measured with `affinity bench embed`.
+ */
+export function threadPlan(config: Config, cores = os.availableParallelism()): { workers: number; intraOp: number } {
+  const workers = config.EMBED_WORKERS || (config.EMBED_DEVICE === 'cpu' ? cores : 1);
+  const intraOp = config.EMBED_INTRA_OP_THREADS || Math.max(1, Math.floor(cores / workers));
+  return { workers, intraOp };
+}
 
 /**
  * Builds the embedding service and its routes from the configuration. Nothing is loaded
@@ -23,12 +32,14 @@ const RUN_OVERHEAD_TOKENS = 256;
  */
 export function createEmbedding(config: Config, deps: { log: Logger; metrics: MetricsRegistry }): EmbeddingModule {
   const log = deps.log.child({ module: 'embed' });
+  const threads = threadPlan(config);
   const service = new EmbedService({
     maxBatchSize: config.EMBED_MAX_BATCH,
     maxBatchTokens: config.EMBED_MAX_BATCH_TOKENS,
-    runOverheadTokens: RUN_OVERHEAD_TOKENS,
+    runOverheadTokens: config.EMBED_RUN_OVERHEAD_TOKENS,
     maxWaitMs: config.EMBED_MAX_WAIT_MS,
     maxQueue: config.EMBED_MAX_QUEUE,
+    maxConcurrency: threads.workers,
     cacheSize: config.EMBED_CACHE_SIZE,
     metrics: deps.metrics,
     log,
@@ -47,7 +58,8 @@ export function createEmbedding(config: Config, deps: { log: Logger; metrics: Me
         id: model.id,
         dtype: config.EMBED_DTYPE,
         device: config.EMBED_DEVICE,
-        intraOpThreads: config.EMBED_INTRA_OP_THREADS,
+        workers: threads.workers,
+        intraOpThreads: threads.intraOp,
         interOpThreads: config.EMBED_INTER_OP_THREADS,
         pooling: config.EMBED_POOLING || undefined,
         maxLength: config.EMBED_MAX_LENGTH || undefined,

@@ -12,6 +12,8 @@ export interface EmbedServiceOptions {
   runOverheadTokens: number;
   maxWaitMs: number;
   maxQueue: number;
+  /** Batches in flight at once: the encoder's worker count. */
+  maxConcurrency?: number;
   cacheSize: number;
   metrics: MetricsRegistry;
   log: Logger;
@@ -61,6 +63,7 @@ export class EmbedService {
       runOverheadTokens: opts.runOverheadTokens,
       maxWaitMs: opts.maxWaitMs,
       maxQueue: opts.maxQueue,
+      maxConcurrency: opts.maxConcurrency,
       length: (t) => t.ids.length,
       // every item of a dispatch was tokenized for one encoder; group by it in case of a swap
       run: async (items) => {

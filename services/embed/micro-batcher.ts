@@ -12,6 +12,8 @@ export interface MicroBatcherOptions<I, O> {
   maxWaitMs: number;
   /** Most items waiting; past it `submit` fails with EMBED_OVERLOADED. */
   maxQueue: number;
+  /** Dispatches in flight at once (one per inference worker); default 1. */
+  maxConcurrency?: number;
   length: (item: I) => number;
   run: (items: I[]) => Promise<O[]>;
   onRun?: (stats: RunStats) => void;
@@ -34,14 +36,14 @@ interface Pending<I, O> {
 }
 
 /**
- * Coalesces concurrent single-item requests into batched runs: one dispatch at a time (a run
- * already uses every core), items sorted by length and cut into runs that waste little on
- * padding, results routed back to each caller. What arrives during a dispatch goes out in
- * the next one without waiting.
+ * Coalesces concurrent single-item requests into batched runs: a dispatch per free inference
+ * worker, items sorted by length and cut into runs that waste little on padding, results
+ * routed back to each caller. What arrives while every worker is busy goes out as soon as one
+ * is free, without waiting.
  */
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
-  private busy = false;
+  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: MicroBatcherOptions<I, O>) {}
@@ -68,8 +70,12 @@ export class MicroBatcher<I, O> {
     return Promise.all(items.map((i) => this.submit(i)));
   }
 
+  private get full(): boolean {
+    return this.inFlight >= (this.opts.maxConcurrency ?? 1);
+  }
+
   private schedule(): void {
-    if (this.busy) return;
+    if (this.full) return;
     if (this.queue.length >= this.opts.maxBatchSize || this.opts.maxWaitMs === 0) {
       this.dispatchSoon();
     } else if (!this.timer) {
@@ -80,14 +86,15 @@ export class MicroBatcher<I, O> {
   private dispatchSoon(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.busy || this.queue.length === 0) return;
-    this.busy = true;
-    const taken = this.queue.splice(0, this.opts.maxBatchSize);
-    void this.dispatch(taken).finally(() => {
-      this.busy = false;
-      // whatever queued meanwhile has waited long enough: go at once
-      if (this.queue.length > 0) setImmediate(() => this.dispatchSoon());
-    });
+    while (!this.full && this.queue.length > 0) {
+      this.inFlight++;
+      const taken = this.queue.splice(0, this.opts.maxBatchSize);
+      void this.dispatch(taken).finally(() => {
+        this.inFlight--;
+        // whatever queued meanwhile has waited long enough: go at once
+        if (this.queue.length > 0) setImmediate(() => this.dispatchSoon());
+      });
+    }
   }
 
   private async dispatch(taken: Pending<I, O>[]): Promise<void> {
@@ -97,25 +104,28 @@ export class MicroBatcher<I, O> {
       maxItems: this.opts.maxBatchSize,
       maxTokens: this.opts.maxBatchTokens,
     });
-    for (const run of runs) {
-      const members = run.map((i) => taken[i]!);
-      const start = performance.now();
-      try {
-        const out = await this.opts.run(members.map((m) => m.item));
-        members.forEach((m, k) => m.resolve(out[k]!));
-      } catch (err) {
-        members.forEach((m) => m.reject(err));
-      }
-      if (this.opts.onRun) {
-        const longest = Math.max(...run.map((i) => lengths[i]!));
-        this.opts.onRun({
-          items: run.length,
-          paddedTokens: run.length * longest,
-          realTokens: run.reduce((s, i) => s + lengths[i]!, 0),
-          maxWaitMs: start - Math.min(...members.map((m) => m.enqueued)),
-          runMs: performance.now() - start,
-        });
-      }
-    }
+    // runs go out together: the inference pool spreads them over its workers in this order
+    await Promise.all(
+      runs.map(async (run) => {
+        const members = run.map((i) => taken[i]!);
+        const start = performance.now();
+        try {
+          const out = await this.opts.run(members.map((m) => m.item));
+          members.forEach((m, k) => m.resolve(out[k]!));
+        } catch (err) {
+          members.forEach((m) => m.reject(err));
+        }
+        if (this.opts.onRun) {
+          const longest = Math.max(...run.map((i) => lengths[i]!));
+          this.opts.onRun({
+            items: run.length,
+            paddedTokens: run.length * longest,
+            realTokens: run.reduce((s, i) => s + lengths[i]!, 0),
+            maxWaitMs: start - Math.min(...members.map((m) => m.enqueued)),
+            runMs: performance.now() - start,
+          });
+        }
+      }),
+    );
   }
 }

@@ -13,9 +13,9 @@ export interface SessionOptions {
   log: Logger;
 }
 
-/** A dense int64 input, row-major, as the encoder takes it. */
-export interface Int64Input {
-  data: BigInt64Array;
+/** A dense input, row-major: int64 (token ids, masks) or float32. */
+export interface TensorInput {
+  data: BigInt64Array | Float32Array;
   dims: readonly number[];
 }
 
@@ -29,7 +29,7 @@ export interface InferenceSession {
   readonly provider: Provider;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, Int64Input>, outputName: string): Promise<FloatOutput>;
+  run(feeds: Record<string, TensorInput>, outputName: string): Promise<FloatOutput>;
   release(): Promise<void>;
 }
 
@@ -62,6 +62,9 @@ export async function openSession(modelPath: string, opts: SessionOptions): Prom
         interOpNumThreads: opts.interOpThreads,
         enableCpuMemArena: true,
         logSeverityLevel: 3,
+        // idle intra-op threads spin by default; on a small machine that steals the CPU the
+        // main thread needs for HTTP and tokenising, so they sleep instead
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       if (failures.length > 0) {
         opts.log.warn({ requested: opts.device, provider, failures }, `execution provider fallback: running on ${provider}`);
@@ -86,7 +89,8 @@ function wrap(session: ort.InferenceSession, provider: Provider): InferenceSessi
     async run(feeds, outputName) {
       const tensors: Record<string, ort.Tensor> = {};
       for (const [name, input] of Object.entries(feeds)) {
-        tensors[name] = new ort.Tensor('int64', input.data, input.dims);
+        tensors[name] =
+          input.data instanceof BigInt64Array ? new ort.Tensor('int64', input.data, input.dims) : new ort.Tensor('float32', input.data, input.dims);
       }
       let result: ort.InferenceSession.OnnxValueMapType;
       try {

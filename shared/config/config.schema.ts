@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -34,8 +33,10 @@ export const configSchema = z.object({
   EMBED_DTYPE: z.enum(['auto', 'fp32', 'int8']).default('auto'),
   /** Execution provider: cpu, cuda, webgpu, or auto (accelerators first, CPU fallback). */
   EMBED_DEVICE: z.enum(['cpu', 'cuda', 'webgpu', 'auto']).default('cpu'),
-  /** Threads one inference uses; default all cores. */
-  EMBED_INTRA_OP_THREADS: int(0, 1024).default(os.availableParallelism()),
+  /** Inference worker threads, each with its own session; 0 = one per core on CPU, one on a GPU. */
+  EMBED_WORKERS: int(0, 256).default(0),
+  /** Threads one inference uses; 0 = cores / workers. */
+  EMBED_INTRA_OP_THREADS: int(0, 1024).default(0),
   EMBED_INTER_OP_THREADS: int(0, 1024).default(1),
   /** Pooling override (otherwise the model's sentence-transformers config, else mean). */
   EMBED_POOLING: z.enum(['', 'mean', 'cls']).default(''),
@@ -45,6 +46,8 @@ export const configSchema = z.object({
   /** Micro-batching: most texts one inference runs, most padded tokens, longest wait for company. */
   EMBED_MAX_BATCH: int(1, 4096).default(64),
   EMBED_MAX_BATCH_TOKENS: int(16, 1_000_000).default(8192),
+  /** Fixed cost of one inference run, in tokens: a batch is split by length only when the padding saved exceeds it. */
+  EMBED_RUN_OVERHEAD_TOKENS: int(0, 1_000_000).default(64),
   EMBED_MAX_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   /** Most texts waiting to be embedded before requests get 503 EMBED_OVERLOADED. */
   EMBED_MAX_QUEUE: int(1, 10_000_000).default(20_000),

@@ -39,6 +39,7 @@ export function registerBenchCommands(program: Command): void {
     .option('--max-batch-tokens <n>', 'engine: most padded tokens per run', int, 8192)
     .option('--run-overhead <tokens>', 'engine: fixed cost of a run, in tokens', int, 64)
     .option('--max-wait-ms <ms>', 'engine: longest wait for company', int, 2)
+    .option('--repeat <n>', 'runs of each configuration; the median is reported', int, 3)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: Record<string, number | string | boolean | undefined>) => {
       const config = loadConfig();
@@ -55,6 +56,7 @@ export function registerBenchCommands(program: Command): void {
         maxBatchTokens: o.maxBatchTokens as number,
         runOverheadTokens: o.runOverhead as number,
         maxWaitMs: o.maxWaitMs as number,
+        repeat: o.repeat as number,
         progress,
       });
       printResult(result, { json: Boolean(o.json) }, () => embedTable(result));

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { EmbedService } from '../../services/embed/embed-service.ts';
 import { Encoder } from '../../services/embed/encoder.ts';
-import { generateModel } from '../../services/embed/model-generator/index.ts';
+import { ensureGeneratedModel } from '../../services/embed/model-generator/index.ts';
 import { MetricsRegistry } from '../../shared/metrics/index.ts';
 import { closedLoop, summarize, type Latency } from '../support/load.ts';
 import { bertFlops } from './bert-flops.ts';
@@ -47,10 +47,13 @@ function measured(texts: number, seconds: number, lat: Latency, flops: number): 
 async function benchModelDir(opts: EmbedBenchOptions): Promise<string> {
   if (opts.modelDir) return path.resolve(opts.modelDir);
   const dir = path.resolve(opts.dataDir, 'models', 'bench-minilm-l6');
-  if (!existsSync(path.join(dir, 'onnx', 'model_quantized.onnx'))) {
-    opts.progress(`generating the minilm-l6 benchmark encoder in ${dir}`);
-    await generateModel({ shape: 'minilm-l6', outDir: dir, tokenizerDir: path.join(opts.sharedDir, 'models', 'all-MiniLM-L6-v2'), seed: 42 });
-  }
+  const { generated } = await ensureGeneratedModel({
+    shape: 'minilm-l6',
+    outDir: dir,
+    tokenizerDir: path.join(opts.sharedDir, 'models', 'all-MiniLM-L6-v2'),
+    seed: 42,
+  });
+  if (generated) opts.progress(`generated the minilm-l6 benchmark encoder in ${dir}`);
   return dir;
 }
 

@@ -4,7 +4,7 @@ import type { Config } from '../../shared/config/index.ts';
 import { appError } from '../../shared/errors/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import { downloadFromHub, looksLikeHubId } from './hub-download.ts';
-import { generateModel } from './model-generator/index.ts';
+import { ensureGeneratedModel } from './model-generator/index.ts';
 
 export interface ResolvedModel {
   dir: string;
@@ -27,10 +27,8 @@ async function offlineModel(config: Config, log: Logger): Promise<ResolvedModel>
         : 'tiny'
       : config.EMBED_OFFLINE_SHAPE;
   const dir = path.resolve(config.AFFINITY_DATA_DIR, 'models', `offline-${shape}`);
-  if (!existsSync(path.join(dir, 'onnx', 'model.onnx'))) {
-    log.info({ shape, dir }, 'generating the offline encoder (first start only)');
-    await generateModel({ shape, outDir: dir, tokenizerDir: shape === 'minilm-l6' ? tokenizerDir : undefined, seed: 42 });
-  }
+  const { generated } = await ensureGeneratedModel({ shape, outDir: dir, tokenizerDir: shape === 'minilm-l6' ? tokenizerDir : undefined, seed: 42 });
+  if (generated) log.info({ shape, dir }, 'generated the offline encoder (first start, or a new generator version)');
   log.warn(
     { shape, dir },
     `no EMBED_MODEL configured: serving the generated offline encoder "offline-${shape}" (random weights: ` +

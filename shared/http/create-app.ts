@@ -22,6 +22,7 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * The express app every service mounts its routers on: helmet, request ids (honouring a
@@ -42,7 +43,12 @@ export function createApp(opts: AppOptions): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      // probes and scrapes would drown the log
+      autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );

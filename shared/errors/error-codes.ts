@@ -30,6 +30,16 @@ export const ERROR_CODES = {
   EMBED_INFERENCE_FAILED: { status: 500, message: 'the encoder failed to run' },
   EMBED_OVERLOADED: { status: 503, message: 'too many texts are waiting to be embedded; retry later' },
 
+  // storage
+  STORAGE_FAILED: { status: 500, message: 'the database failed' },
+
+  // catalog and events
+  ITEM_NOT_FOUND: { status: 404, message: 'no such item' },
+  ITEMS_BATCH_TOO_LARGE: { status: 400, message: 'too many items in one batch' },
+  EVENTS_BATCH_TOO_LARGE: { status: 400, message: 'too many events in one batch' },
+  EVENT_ITEM_UNKNOWN: { status: 400, message: 'an event refers to an item that is not in the catalog' },
+  DUPLICATE_ID_IN_BATCH: { status: 400, message: 'the same id appears twice in one batch' },
+
   // model generator
   MODEL_SHAPE_UNKNOWN: { status: 400, message: 'unknown model shape' },
   MODEL_TOKENIZER_NOT_FOUND: { status: 400, message: 'the tokenizer folder for this shape was not found' },

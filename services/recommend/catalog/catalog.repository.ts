@@ -1,0 +1,172 @@
+import { appError } from '../../../shared/errors/index.ts';
+import type { SqlDatabase } from '../../../shared/storage/index.ts';
+import type { EventInput, EventType, Item, ItemInput, StoredEvent } from './catalog.schema.ts';
+
+interface ItemRow {
+  id: string;
+  title: string;
+  description: string | null;
+  category: string | null;
+  price: number | null;
+  in_stock: number;
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+const toItem = (r: ItemRow): Item => ({
+  id: r.id,
+  title: r.title,
+  description: r.description,
+  category: r.category,
+  price: r.price,
+  in_stock: r.in_stock === 1,
+  attributes: JSON.parse(r.attributes) as Item['attributes'],
+  created_at: new Date(Number(r.created_at)).toISOString(),
+  updated_at: new Date(Number(r.updated_at)).toISOString(),
+});
+
+/** SQLite caps bound parameters per statement; chunk `IN (…)` lists below it. */
+const CHUNK = 500;
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+function chunks<T>(xs: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Items and interaction events, over whichever SQL database is configured. Batches are
+ * validated before anything is written and written in one transaction: a rejected batch
+ * changes nothing, an acknowledged one is on disk.
+ */
+export class CatalogRepository {
+  constructor(private readonly db: SqlDatabase) {}
+
+  /** Inserts or replaces items; returns which ids were new. */
+  async upsertItems(items: readonly ItemInput[], now = Date.now()): Promise<{ created: string[]; updated: string[] }> {
+    const seen = new Set<string>();
+    for (const it of items) {
+      if (seen.has(it.id)) throw appError('DUPLICATE_ID_IN_BATCH', `item id "${it.id}" appears twice in the batch`, { id: it.id });
+      seen.add(it.id);
+    }
+    return this.db.transaction(async (tx) => {
+      const existing = new Set<string>();
+      for (const part of chunks(items.map((i) => i.id))) {
+        const rows = await tx.all<{ id: string }>(`SELECT id FROM items WHERE id IN (${placeholders(part.length)})`, part);
+        for (const r of rows) existing.add(r.id);
+      }
+      for (const it of items) {
+        await tx.run(
+          `INSERT INTO items (id, title, description, category, price, in_stock, attributes, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
+             category = excluded.category, price = excluded.price, in_stock = excluded.in_stock,
+             attributes = excluded.attributes, updated_at = excluded.updated_at`,
+          [
+            it.id,
+            it.title,
+            it.description ?? null,
+            it.category ?? null,
+            it.price ?? null,
+            it.in_stock ? 1 : 0,
+            JSON.stringify(it.attributes ?? {}),
+            now,
+            now,
+          ],
+        );
+      }
+      const ids = items.map((i) => i.id);
+      return { created: ids.filter((id) => !existing.has(id)), updated: ids.filter((id) => existing.has(id)) };
+    });
+  }
+
+  async getItem(id: string): Promise<Item | undefined> {
+    const row = await this.db.get<ItemRow>('SELECT * FROM items WHERE id = ?', [id]);
+    return row && toItem(row);
+  }
+
+  /** The items among `ids` that exist, in no particular order. */
+  async getItems(ids: readonly string[]): Promise<Item[]> {
+    const out: Item[] = [];
+    for (const part of chunks(ids)) {
+      const rows = await this.db.all<ItemRow>(`SELECT * FROM items WHERE id IN (${placeholders(part.length)})`, part);
+      out.push(...rows.map(toItem));
+    }
+    return out;
+  }
+
+  /** Every item, in id order (for training and index builds). */
+  async allItems(): Promise<Item[]> {
+    return (await this.db.all<ItemRow>('SELECT * FROM items ORDER BY id')).map(toItem);
+  }
+
+  async countItems(): Promise<number> {
+    const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM items');
+    return Number(r?.n ?? 0);
+  }
+
+  /** Deletes an item; false if there was none. Its events stay (they are the users' history). */
+  async deleteItem(id: string): Promise<boolean> {
+    const r = await this.db.transaction((tx) => tx.run('DELETE FROM items WHERE id = ?', [id]));
+    return r.changes > 0;
+  }
+
+  /**
+   * Stores events; every item must exist, or the whole batch is refused. An `event_id` seen
+   * before is skipped (a retried batch is not stored twice).
+   */
+  async insertEvents(events: readonly EventInput[], now = Date.now()): Promise<{ accepted: number; duplicates: number }> {
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (e.event_id === undefined) continue;
+      if (ids.has(e.event_id)) throw appError('DUPLICATE_ID_IN_BATCH', `event_id "${e.event_id}" appears twice in the batch`, { event_id: e.event_id });
+      ids.add(e.event_id);
+    }
+    return this.db.transaction(async (tx) => {
+      const wanted = [...new Set(events.map((e) => e.item_id))];
+      const known = new Set<string>();
+      for (const part of chunks(wanted)) {
+        for (const r of await tx.all<{ id: string }>(`SELECT id FROM items WHERE id IN (${placeholders(part.length)})`, part)) known.add(r.id);
+      }
+      const unknown = wanted.filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw appError('EVENT_ITEM_UNKNOWN', `${unknown.length} event(s) refer to items not in the catalog: ${unknown.slice(0, 5).join(', ')}`, {
+          item_ids: unknown.slice(0, 100),
+        });
+      }
+      let accepted = 0;
+      for (const e of events) {
+        const ts = e.timestamp === undefined ? now : typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);
+        const r = await tx.run(
+          `INSERT INTO events (event_id, user_id, item_id, type, value, ts, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (event_id) DO NOTHING`,
+          [e.event_id ?? null, e.user_id, e.item_id, e.type, e.value ?? null, ts, now],
+        );
+        accepted += r.changes;
+      }
+      return { accepted, duplicates: events.length - accepted };
+    });
+  }
+
+  /** A user's events, oldest first (at most `limit`, the most recent ones). */
+  async userEvents(userId: string, limit = 1000): Promise<StoredEvent[]> {
+    const rows = await this.db.all<StoredEvent>(
+      'SELECT seq, user_id, item_id, type, value, ts FROM events WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?',
+      [userId, limit],
+    );
+    return rows.reverse().map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts) }));
+  }
+
+  /** Every event, in arrival order (for training). */
+  async allEvents(): Promise<StoredEvent[]> {
+    const rows = await this.db.all<StoredEvent>('SELECT seq, user_id, item_id, type, value, ts FROM events ORDER BY seq');
+    return rows.map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts), type: r.type as EventType }));
+  }
+
+  async countEvents(): Promise<number> {
+    const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM events');
+    return Number(r?.n ?? 0);
+  }
+}

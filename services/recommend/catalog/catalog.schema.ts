@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** Ids of items, users and events: 1–256 characters, no control characters. */
+export const entityId = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+
+const attributeValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
+
+export const itemInput = z
+  .object({
+    id: entityId,
+    title: z.string().trim().min(1).max(1000),
+    description: z.string().max(20_000).nullish(),
+    category: z.string().max(256).nullish(),
+    price: z.number().finite().min(0).max(1e12).nullish(),
+    in_stock: z.boolean().default(true),
+    attributes: z
+      .record(z.string().min(1).max(128), attributeValue)
+      .refine((o) => Object.keys(o).length <= 100, 'at most 100 attributes')
+      .nullish(),
+  })
+  .strict();
+
+export type ItemInput = z.infer<typeof itemInput>;
+
+export const upsertItemsBody = z.object({ items: z.array(itemInput).min(1, 'items must not be empty') }).strict();
+
+export const EVENT_TYPES = ['view', 'cart', 'purchase', 'rating'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const eventInput = z
+  .object({
+    user_id: entityId,
+    item_id: entityId,
+    type: z.enum(EVENT_TYPES),
+    value: z.number().finite().min(-1e6).max(1e6).optional(),
+    /** Epoch milliseconds or an ISO 8601 date-time with offset; default: when received. */
+    timestamp: z.union([z.number().int().min(0).max(8.64e15), z.iso.datetime({ offset: true })]).optional(),
+    /** Makes retries idempotent: an event_id seen before is not stored twice. */
+    event_id: entityId.optional(),
+  })
+  .strict()
+  .refine((e) => e.type !== 'rating' || e.value !== undefined, { message: 'a rating needs a value', path: ['value'] });
+
+export type EventInput = z.infer<typeof eventInput>;
+
+export const postEventsBody = z.object({ events: z.array(eventInput).min(1, 'events must not be empty') }).strict();
+
+/** An item as stored and returned. */
+export interface Item {
+  id: string;
+  title: string;
+  description: string | null;
+  category: string | null;
+  price: number | null;
+  in_stock: boolean;
+  attributes: Record<string, string | number | boolean | null>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An interaction as stored. */
+export interface StoredEvent {
+  seq: number;
+  user_id: string;
+  item_id: string;
+  type: EventType;
+  value: number | null;
+  /** Epoch milliseconds. */
+  ts: number;
+}

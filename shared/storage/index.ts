@@ -1,0 +1,2 @@
+export type { SqlDatabase, SqlParams, Migration } from './sql-database.ts';
+export { openSqlite, type SqliteOptions } from './sqlite-database.ts';

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from '../../../services/recommend/search/bm25-index.ts';
+import { fuseRrf } from '../../../services/recommend/search/rank-fusion.ts';
+import { terms } from '../../../services/recommend/search/text-terms.ts';
+
+describe('terms', () => {
+  it('lower-cases, splits on non-letters, drops stopwords and plural s', () => {
+    expect(terms('The Red Running Shoes, size 42!')).toEqual(['red', 'running', 'shoe', 'size', '42']);
+    expect(terms('Café crème')).toEqual(['café', 'crème']);
+    expect(terms('glass')).toEqual(['glass']);
+  });
+});
+
+describe('Bm25Index', () => {
+  const idx = new Bm25Index();
+  idx.upsert('shoe', 'Trail running shoe, waterproof');
+  idx.upsert('sock', 'Running socks, merino wool');
+  idx.upsert('mug', 'Ceramic coffee mug');
+
+  it('ranks documents by matching terms, rarer terms weigh more', () => {
+    const hits = idx.search('waterproof running shoes', 10);
+    expect(hits.map((h) => h.id)).toEqual(['shoe', 'sock']);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it('applies the filter and returns nothing for unknown terms', () => {
+    expect(idx.search('running', 10, (id) => id !== 'shoe').map((h) => h.id)).toEqual(['sock']);
+    expect(idx.search('bicycle', 10)).toEqual([]);
+  });
+
+  it('updates and removes documents in place', () => {
+    const i = new Bm25Index();
+    i.upsert('a', 'red mug');
+    i.upsert('a', 'blue mug');
+    expect(i.search('red', 5)).toEqual([]);
+    expect(i.search('blue', 5).map((h) => h.id)).toEqual(['a']);
+    expect(i.remove('a')).toBe(true);
+    expect(i.search('mug', 5)).toEqual([]);
+    expect(i.size).toBe(0);
+    i.upsert('b', 'green mug');
+    expect(i.search('mug', 5).map((h) => h.id)).toEqual(['b']);
+  });
+});
+
+describe('fuseRrf', () => {
+  it('rewards ids that rank well in several lists', () => {
+    const fused = fuseRrf(
+      [
+        [{ id: 'a', score: 10 }, { id: 'b', score: 9 }],
+        [{ id: 'b', score: 0.9 }, { id: 'c', score: 0.8 }],
+      ],
+      3,
+    );
+    expect(fused.map((h) => h.id)).toEqual(['b', 'a', 'c']);
+  });
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** The filters every listing route takes: category, price range, stock. */
+export const itemFilterQuery = z.object({
+  category: z.string().min(1).max(256).optional(),
+  min_price: z.coerce.number().finite().min(0).optional(),
+  max_price: z.coerce.number().finite().min(0).optional(),
+  in_stock: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+
+export type ItemFilter = z.infer<typeof itemFilterQuery>;
+
+/** What a filter needs to know about an item. */
+export interface ItemFacets {
+  category: string | null;
+  price: number | null;
+  in_stock: boolean;
+}
+
+/** True when the item passes every filter given. An item without a price fails a price filter. */
+export function matchesFilter(item: ItemFacets, f: ItemFilter): boolean {
+  if (f.category !== undefined && item.category !== f.category) return false;
+  if (f.in_stock !== undefined && item.in_stock !== f.in_stock) return false;
+  if (f.min_price !== undefined && (item.price === null || item.price < f.min_price)) return false;
+  if (f.max_price !== undefined && (item.price === null || item.price > f.max_price)) return false;
+  return true;
+}
+
+export const isEmptyFilter = (f: ItemFilter): boolean =>
+  f.category === undefined && f.min_price === undefined && f.max_price === undefined && f.in_stock === undefined;

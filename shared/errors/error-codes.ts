@@ -43,6 +43,12 @@ export const ERROR_CODES = {
   // model generator
   MODEL_SHAPE_UNKNOWN: { status: 400, message: 'unknown model shape' },
   MODEL_TOKENIZER_NOT_FOUND: { status: 400, message: 'the tokenizer folder for this shape was not found' },
+
+  // recommendation models and their offline evaluation
+  EVAL_DATASET_NOT_FOUND: { status: 400, message: 'the evaluation data set folder or one of its files was not found' },
+  EVAL_DATASET_INVALID: { status: 400, message: 'the evaluation data set could not be parsed' },
+  RECOMMENDER_NO_INTERACTIONS: { status: 400, message: 'there are no interactions to train a recommender on' },
+  RECOMMENDER_ARTIFACT_INVALID: { status: 500, message: 'the trained recommender artefact is incomplete or corrupt' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

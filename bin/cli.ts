@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerModelCommands } from './commands/model.command.ts';
 import { registerServeCommands } from './commands/serve.command.ts';
 import { registerBenchCommands } from './commands/bench.command.ts';
+import { registerImportCommands } from './commands/import.command.ts';
 import { runCli } from '../shared/cli/run-cli.ts';
 
 const program = new Command('affinity')
@@ -13,5 +14,6 @@ const program = new Command('affinity')
 registerServeCommands(program);
 registerModelCommands(program);
 registerBenchCommands(program);
+registerImportCommands(program);
 
 await runCli(program, process.argv);

@@ -23,6 +23,21 @@ export const configSchema = z.object({
   /** Largest JSON body accepted, in bytes or with a unit (`8mb`). */
   HTTP_BODY_LIMIT: z.string().default('8mb'),
 
+  /** SQLite database file (default `<AFFINITY_DATA_DIR>/affinity.db`). */
+  DATABASE_FILE: z.string().default(''),
+  /** `full` keeps acknowledged writes through a power loss; `normal` through a process crash. */
+  DB_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
+  /** Most items in one `PUT /v1/items`, events in one `POST /v1/events`. */
+  CATALOG_MAX_BATCH: int(1, 100_000).default(1000),
+  EVENTS_MAX_BATCH: int(1, 1_000_000).default(10_000),
+  /** Recommendations: largest k a request may ask for, and the default. */
+  RECOMMEND_MAX_K: int(1, 1000).default(100),
+  RECOMMEND_DEFAULT_K: int(1, 1000).default(10),
+  /** Half-life of popularity and taste, in days. */
+  RECOMMEND_HALF_LIFE_DAYS: z.coerce.number().positive().max(100_000).default(30),
+  /** Template turning an item into the text it is embedded from. */
+  ITEM_TEXT_TEMPLATE: z.string().default('{title}. {category}. {description}. {attributes}'),
+
   /** Encoder: a Hugging Face model id or a local folder; empty = the generated offline encoder. */
   EMBED_MODEL: z.string().default(''),
   /** Public name of the served model (the `model` field of /v1/embeddings); default derived from EMBED_MODEL. */

@@ -1,2 +1,3 @@
 export type { SqlDatabase, SqlParams, Migration } from './sql-database.ts';
 export { openSqlite, type SqliteOptions } from './sqlite-database.ts';
+export { openDatabase } from './open-database.ts';

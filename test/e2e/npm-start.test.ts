@@ -1,0 +1,106 @@
+// `npm start` end to end: the real CLI in a child process on a fresh data folder, with no
+// EMBED_MODEL, so it generates and serves the offline encoder; then a clean SIGTERM exit.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/paths.ts';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Calls `probe` until it returns true or the deadline passes (then throws with `what`). */
+async function until(what: string, deadlineMs: number, probe: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start (node bin/affinity.mjs start)', () => {
+  let child: ChildProcess | undefined;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let dataDir: string;
+  let base: string;
+  let stdout = '';
+  let stderr = '';
+
+  const logLines = () =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; [k: string]: unknown });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'affinity-e2e-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', AFFINITY_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+    // No EMBED_MODEL: the offline encoder. By default (`auto`) that is minilm-l6 when ../shared
+    // holds its tokenizer; `tiny` keeps this test quick.
+    env.EMBED_OFFLINE_SHAPE = 'tiny';
+    delete env.EMBED_MODEL;
+    delete env.EMBED_MODEL_ID;
+    delete env.NODE_OPTIONS; // vitest's own loader hooks are not what `npm start` runs with
+    child = spawn(process.execPath, ['bin/affinity.mjs', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    exited = new Promise((resolve) => child!.once('exit', (code, signal) => resolve({ code, signal })));
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('becomes ready, embeds, logs the offline encoder, and exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
+    await until('/readyz to answer 200', 60_000, async () => {
+      if (child!.exitCode !== null) throw new Error(`exited early (${child!.exitCode}): ${stderr}`);
+      return (await fetch(`${base}/readyz`)).status === 200;
+    });
+
+    const res = await fetch(`${base}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'Where is my card?' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model: string; data: Array<{ embedding: number[] }> };
+    expect(body.model).toBe('offline-tiny');
+    expect(body.data[0]!.embedding).toHaveLength(64);
+    expect(body.data[0]!.embedding.every(Number.isFinite)).toBe(true);
+
+    const lines = logLines();
+    const msgs = lines.map((l) => l.msg);
+    expect(msgs.some((m) => m.startsWith('Affinity API listening on'))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('generated the offline encoder'))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('no EMBED_MODEL configured: serving the generated offline encoder "offline-tiny"'))).toBe(true);
+    expect(msgs).toContain('encoder offline-tiny ready');
+    expect(path.resolve(String(lines.find((l) => l.msg.startsWith('generated the offline encoder'))!.dir))).toBe(
+      path.join(dataDir, 'models', 'offline-tiny'),
+    );
+
+    child!.kill('SIGTERM');
+    const exit = await Promise.race([
+      exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit 15 s after SIGTERM')), 15_000)),
+    ]);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(logLines().map((l) => l.msg)).toContain('stopped');
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MetricsRegistry } from '../metrics/index.ts';
 import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
@@ -83,6 +84,13 @@ export function createApp(opts: AppOptions): Express {
   });
 
   app.use(express.json({ limit: opts.bodyLimit, strict: false }));
+  // a body that is not JSON would otherwise reach the routes as "no body" (a misleading 400)
+  app.use((req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json') && ['POST', 'PUT', 'PATCH'].includes(req.method)) {
+      next(appError('UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`));
+    } else next();
+  });
   for (const router of opts.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(opts.log));

@@ -16,7 +16,7 @@ import { encodeModel } from './onnx-graph-builder.ts';
 import { quantizeDynamic } from './quantize-dynamic.ts';
 import { countParameters, getShape, type BertShape, type ShapeName } from './shapes.ts';
 import { tokenizerFilesFor, type OutputFile } from './tokenizer-files.ts';
-import { writeFolderAtomically } from './write-folder-atomically.ts';
+import { writeFolderAtomically } from '../../../shared/fs/write-folder-atomically.ts';
 
 /** Bumped when the generator's output changes, so cached folders get regenerated. */
 export const GENERATOR_VERSION = 1;

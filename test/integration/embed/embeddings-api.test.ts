@@ -196,6 +196,11 @@ describe('POST /v1/embeddings (tiny encoder, in process)', () => {
       expect(Array.isArray(e.details?.issues)).toBe(true);
     });
 
+    it('a body that is not declared as JSON → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const res = await request(api.app).post('/v1/embeddings').set('content-type', 'text/plain').send('hello');
+      expectErrorBody(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
     it('a body that is not JSON → 400 INVALID_JSON', async () => {
       const res = await request(api.app).post('/v1/embeddings').set('content-type', 'application/json').send('{"input": "hi",');
       expectErrorBody(res, 400, 'INVALID_JSON');

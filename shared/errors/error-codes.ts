@@ -40,6 +40,11 @@ export const ERROR_CODES = {
   EVENT_ITEM_UNKNOWN: { status: 400, message: 'an event refers to an item that is not in the catalog' },
   DUPLICATE_ID_IN_BATCH: { status: 400, message: 'the same id appears twice in one batch' },
 
+  // model registry
+  REGISTRY_INVALID_NAME: { status: 400, message: 'not a valid model kind or version name' },
+  REGISTRY_VERSION_NOT_FOUND: { status: 404, message: 'no such model version' },
+  REGISTRY_VERSION_IN_SERVICE: { status: 409, message: 'that model version is in service' },
+
   // model generator
   MODEL_SHAPE_UNKNOWN: { status: 400, message: 'unknown model shape' },
   MODEL_TOKENIZER_NOT_FOUND: { status: 400, message: 'the tokenizer folder for this shape was not found' },
@@ -49,6 +54,15 @@ export const ERROR_CODES = {
   EVAL_DATASET_INVALID: { status: 400, message: 'the evaluation data set could not be parsed' },
   RECOMMENDER_NO_INTERACTIONS: { status: 400, message: 'there are no interactions to train a recommender on' },
   RECOMMENDER_ARTIFACT_INVALID: { status: 500, message: 'the trained recommender artefact is incomplete or corrupt' },
+
+  // vector indexes
+  VECTOR_DIM_MISMATCH: { status: 400, message: 'the vector does not have the dimension of the index' },
+  VECTOR_NOT_FINITE: { status: 400, message: 'a vector component is not a finite number' },
+  VECTOR_ID_EXISTS: { status: 409, message: 'the id is already in the vector index' },
+  VECTOR_INDEX_BUSY: { status: 503, message: 'the vector index is being saved; retry the change' },
+  VECTOR_INDEX_DISPOSED: { status: 500, message: 'the vector index has been disposed' },
+  VECTOR_INDEX_NOT_FOUND: { status: 500, message: 'no saved vector index was found' },
+  VECTOR_INDEX_CORRUPT: { status: 500, message: 'the saved vector index is damaged or inconsistent' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,1 @@
+export { ModelRegistry, newVersionName, type ModelVersion, type VersionManifest, type VersionStatus } from './model-registry.ts';

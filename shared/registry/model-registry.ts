@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { appError } from '../errors/index.ts';
+import { writeFolderAtomically, type FolderFile } from '../fs/write-folder-atomically.ts';
+
+export type VersionStatus = 'candidate' | 'promoted' | 'rejected' | 'retired';
+
+/** What a version folder's manifest.json says. */
+export interface VersionManifest {
+  kind: string;
+  version: string;
+  created: string;
+  status: VersionStatus;
+  /** The version that was current when this one was trained. */
+  parent: string | null;
+  /** Fingerprint of the data it was trained on (counts, last event, hash). */
+  data: Record<string, unknown>;
+  metrics: Record<string, number>;
+  /** Why it was rejected or retired, when it was. */
+  note?: string;
+  [extra: string]: unknown;
+}
+
+export interface ModelVersion {
+  manifest: VersionManifest;
+  dir: string;
+}
+
+const KIND = /^[a-z][a-z0-9-]{0,63}$/;
+const VERSION = /^v\d{8}T\d{9}-[0-9a-f]{6}$/;
+const MANIFEST = 'manifest.json';
+const CURRENT = 'CURRENT';
+
+function check(kind: string, version?: string): void {
+  if (!KIND.test(kind)) throw appError('REGISTRY_INVALID_NAME', `"${kind}" is not a model kind`, { kind });
+  if (version !== undefined && !VERSION.test(version)) throw appError('REGISTRY_INVALID_NAME', `"${version}" is not a version name`, { version });
+}
+
+/** Sortable, unique version names: `v20261123T110400123-a1b2c3`. */
+export function newVersionName(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:.Z]/g, '').replace('T', 'T');
+  return `v${stamp.slice(0, 8)}T${stamp.slice(9, 18)}-${randomBytes(3).toString('hex')}`;
+}
+
+async function writeFileDurably(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, file);
+  const dir = await open(path.dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * Versions of trained models on disk: `<root>/<kind>/<version>/` with a manifest, and a
+ * `CURRENT` file naming the version in service, replaced atomically. A version folder appears
+ * whole or not at all, so a crash never leaves a partial version, let alone a current one.
+ */
+export class ModelRegistry {
+  constructor(readonly root: string) {}
+
+  /**
+   * Writes a new version (status `candidate`) and returns it; not current until promoted.
+   * @example const v = await registry.publish('recommend', files, { metrics: { ndcg_at_10: 0.5 }, data: { events: 100000 } })
+   */
+  async publish(kind: string, files: FolderFile[], meta: { metrics: Record<string, number>; data: Record<string, unknown>; [k: string]: unknown }): Promise<ModelVersion> {
+    check(kind);
+    const version = newVersionName();
+    const current = await this.currentVersionName(kind);
+    const manifest: VersionManifest = { ...meta, kind, version, created: new Date().toISOString(), status: 'candidate', parent: current ?? null };
+    const dir = path.join(this.root, kind, version);
+    await writeFolderAtomically(dir, [...files, { path: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2)) }]);
+    return { manifest, dir };
+  }
+
+  async get(kind: string, version: string): Promise<ModelVersion> {
+    check(kind, version);
+    const dir = path.join(this.root, kind, version);
+    let raw: string;
+    try {
+      raw = await readFile(path.join(dir, MANIFEST), 'utf8');
+    } catch {
+      throw appError('REGISTRY_VERSION_NOT_FOUND', `no version ${version} of ${kind}`, { kind, version });
+    }
+    return { manifest: JSON.parse(raw) as VersionManifest, dir };
+  }
+
+  /** Every version of a kind, oldest first. */
+  async list(kind: string): Promise<ModelVersion[]> {
+    check(kind);
+    const base = path.join(this.root, kind);
+    if (!existsSync(base)) return [];
+    const names = (await readdir(base)).filter((n) => VERSION.test(n)).sort();
+    const out: ModelVersion[] = [];
+    for (const n of names) out.push(await this.get(kind, n).catch(() => undefined as never));
+    return out.filter(Boolean);
+  }
+
+  private async currentVersionName(kind: string): Promise<string | undefined> {
+    const file = path.join(this.root, kind, CURRENT);
+    if (!existsSync(file)) return undefined;
+    const v = (await readFile(file, 'utf8')).trim();
+    return VERSION.test(v) ? v : undefined;
+  }
+
+  /** The version in service, if any. */
+  async current(kind: string): Promise<ModelVersion | undefined> {
+    check(kind);
+    const v = await this.currentVersionName(kind);
+    return v ? this.get(kind, v) : undefined;
+  }
+
+  /** Makes `version` current (atomically) and marks the one it replaces as retired. */
+  async promote(kind: string, version: string): Promise<ModelVersion> {
+    const target = await this.get(kind, version);
+    const previous = await this.currentVersionName(kind);
+    await writeFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
+    await this.setStatus(kind, version, 'promoted');
+    if (previous && previous !== version) await this.setStatus(kind, previous, 'retired');
+    return { ...target, manifest: { ...target.manifest, status: 'promoted' } };
+  }
+
+  /** Records that a candidate was not put in service, and why. */
+  async reject(kind: string, version: string, note: string): Promise<void> {
+    await this.setStatus(kind, version, 'rejected', note);
+  }
+
+  private async setStatus(kind: string, version: string, status: VersionStatus, note?: string): Promise<void> {
+    const { manifest, dir } = await this.get(kind, version);
+    await writeFileDurably(path.join(dir, MANIFEST), JSON.stringify({ ...manifest, status, ...(note ? { note } : {}) }, null, 2));
+  }
+
+  /** Deletes a version that is not current. */
+  async remove(kind: string, version: string): Promise<void> {
+    if ((await this.currentVersionName(kind)) === version) {
+      throw appError('REGISTRY_VERSION_IN_SERVICE', `${kind} ${version} is in service`, { kind, version });
+    }
+    await this.get(kind, version);
+    await rm(path.join(this.root, kind, version), { recursive: true, force: true });
+  }
+
+  async ensureRoot(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+}

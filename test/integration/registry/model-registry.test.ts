@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ModelRegistry } from '../../../shared/registry/index.ts';
+
+describe('ModelRegistry on disk', () => {
+  let root: string;
+  let registry: ModelRegistry;
+  const files = (text: string) => [{ path: 'model.bin', data: Buffer.from(text) }];
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'affinity-registry-'));
+    registry = new ModelRegistry(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('publishes candidates that are not current until promoted, then retires the one replaced', async () => {
+    const a = await registry.publish('recommend', files('A'), { metrics: { ndcg_at_10: 0.4 }, data: { events: 10 } });
+    expect(a.manifest).toMatchObject({ kind: 'recommend', status: 'candidate', parent: null, metrics: { ndcg_at_10: 0.4 } });
+    expect(await registry.current('recommend')).toBeUndefined();
+    await registry.promote('recommend', a.manifest.version);
+    const b = await registry.publish('recommend', files('B'), { metrics: { ndcg_at_10: 0.5 }, data: { events: 20 } });
+    expect(b.manifest.parent).toBe(a.manifest.version);
+    await registry.promote('recommend', b.manifest.version);
+    const current = await registry.current('recommend');
+    expect(current?.manifest.version).toBe(b.manifest.version);
+    expect(await readFile(path.join(current!.dir, 'model.bin'), 'utf8')).toBe('B');
+    expect((await registry.get('recommend', a.manifest.version)).manifest.status).toBe('retired');
+    expect((await registry.list('recommend')).map((v) => v.manifest.version)).toEqual([a.manifest.version, b.manifest.version]);
+  });
+
+  it('keeps a rejected candidate with its note and metrics, and the current version stays', async () => {
+    const a = await registry.publish('intents', files('A'), { metrics: { accuracy: 0.9 }, data: {} });
+    await registry.promote('intents', a.manifest.version);
+    const worse = await registry.publish('intents', files('W'), { metrics: { accuracy: 0.8 }, data: {} });
+    await registry.reject('intents', worse.manifest.version, 'accuracy 0.8 < 0.9');
+    expect((await registry.get('intents', worse.manifest.version)).manifest).toMatchObject({ status: 'rejected', note: 'accuracy 0.8 < 0.9' });
+    expect((await registry.current('intents'))?.manifest.version).toBe(a.manifest.version);
+    await expect(registry.remove('intents', a.manifest.version)).rejects.toMatchObject({ code: 'REGISTRY_VERSION_IN_SERVICE' });
+  });
+
+  it('ignores half-written folders a crash left behind', async () => {
+    mkdirSync(path.join(root, 'recommend', '.v20260101T000000000-abcdef.tmp-1-x'), { recursive: true });
+    writeFileSync(path.join(root, 'recommend', '.v20260101T000000000-abcdef.tmp-1-x', 'model.bin'), 'partial');
+    expect(await registry.list('recommend')).toEqual([]);
+    expect(await registry.current('recommend')).toBeUndefined();
+  });
+
+  it.each(['../etc', 'Recommend', 'a/b', ''])('refuses the kind name %j', async (kind) => {
+    await expect(registry.current(kind)).rejects.toMatchObject({ code: 'REGISTRY_INVALID_NAME' });
+  });
+
+  it('refuses version names that could escape the folder', async () => {
+    await expect(registry.get('recommend', '../../x')).rejects.toMatchObject({ code: 'REGISTRY_INVALID_NAME' });
+    await expect(registry.get('recommend', 'v20260101T000000000-abcdef')).rejects.toMatchObject({ code: 'REGISTRY_VERSION_NOT_FOUND' });
+  });
+});

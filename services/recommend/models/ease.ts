@@ -1,0 +1,140 @@
+import { appError } from '../../../shared/errors/index.ts';
+import type { CandidateSource, SourceParts } from './candidate-source.ts';
+import type { InteractionMatrix } from './interaction-matrix.ts';
+import { sessionKernel, type SessionOptions } from './session-kernel.ts';
+import { invertSpdInPlace } from './spd-inverse.ts';
+import type { UserHistory } from './user-history.ts';
+
+/** Options of {@link EaseModel.train}. */
+export interface EaseOptions {
+  /**
+   * L2 regularisation λ added to the Gram matrix's diagonal.
+   * @defaultValue 300
+   */
+  lambda?: number;
+  /**
+   * Dropout-style emphasis (Steck 2020, "Autoencoders that don't overfit towards the identity"):
+   * each item's own diagonal is further scaled by p/(1−p), so popular items are regularised
+   * more. 0 is plain EASE.
+   * @defaultValue 0
+   */
+  dropout?: number;
+  /**
+   * Weights each co-occurrence in XᵀX by how close in time the user's two interactions were
+   * (see {@link SessionOptions}); off by default.
+   */
+  session?: SessionOptions;
+  /**
+   * Largest catalogue EASE accepts: memory is 12·n² bytes while training and time grows as n³.
+   * @defaultValue 5000
+   */
+  maxItems?: number;
+}
+
+export const EASE_DEFAULT_MAX_ITEMS = 5000;
+
+/**
+ * EASE (Steck 2019): an item-item weight matrix in closed form,
+ * B = I − P·diag(1/diag(P)) with P = (XᵀX + λI)⁻¹, i.e. B_ij = −P_ij / P_jj and B_jj = 0.
+ * A user's scores are Σ_{i ∈ history} w_i·B_i·, one contiguous row per history item.
+ *
+ * @example const ease = EaseModel.train(matrix, { lambda: 250 }); ease.score(history, scores);
+ */
+export class EaseModel implements CandidateSource {
+  readonly name = 'ease';
+
+  constructor(
+    readonly numItems: number,
+    /** B, row-major n×n: weights[i·n + j] is how much history item i votes for item j. */
+    readonly weights: Float32Array,
+    readonly params: { lambda: number; dropout: number; session?: SessionOptions },
+  ) {
+    if (weights.length !== numItems * numItems) throw appError('RECOMMENDER_ARTIFACT_INVALID', 'EASE weights are not n×n');
+  }
+
+  static train(matrix: InteractionMatrix, options: EaseOptions = {}): EaseModel {
+    const lambda = options.lambda ?? 300;
+    const dropout = options.dropout ?? 0;
+    const maxItems = options.maxItems ?? EASE_DEFAULT_MAX_ITEMS;
+    const n = matrix.numItems;
+    if (n > maxItems) {
+      throw appError('VALIDATION_FAILED', `EASE is limited to ${maxItems} items; this catalogue has ${n} (use the factor model)`, { items: n, maxItems });
+    }
+    if (!(lambda > 0) || !(dropout >= 0 && dropout < 1)) throw appError('VALIDATION_FAILED', 'EASE needs lambda > 0 and 0 <= dropout < 1', { lambda, dropout });
+    const p = gram(matrix, options.session);
+    const emphasis = dropout / (1 - dropout);
+    for (let i = 0; i < n; i++) p[i * n + i] = p[i * n + i]! * (1 + emphasis) + lambda;
+    invertSpdInPlace(p, n);
+    const b = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      for (let j = 0; j < n; j++) if (j !== i) b[ri + j] = -p[ri + j]! / p[j * n + j]!;
+    }
+    return new EaseModel(n, b, { lambda, dropout, ...(options.session ? { session: options.session } : {}) });
+  }
+
+  static fromParts(parts: SourceParts): EaseModel {
+    const w = parts.arrays.weights;
+    const n = Number(parts.params.numItems);
+    if (!(w instanceof Float32Array)) throw appError('RECOMMENDER_ARTIFACT_INVALID', 'EASE weights missing');
+    const session = parts.params.session as SessionOptions | undefined;
+    return new EaseModel(n, w, { lambda: Number(parts.params.lambda), dropout: Number(parts.params.dropout ?? 0), ...(session ? { session } : {}) });
+  }
+
+  score(history: UserHistory, out: Float32Array): void {
+    const n = this.numItems;
+    const b = this.weights;
+    out.fill(0);
+    for (let h = 0; h < history.items.length; h++) {
+      const w = history.weights[h]!;
+      const row = history.items[h]! * n;
+      for (let j = 0; j < n; j++) out[j] = out[j]! + w * b[row + j]!;
+    }
+  }
+
+  explain(history: UserHistory, item: number): number {
+    const n = this.numItems;
+    let best = -1;
+    let bestValue = 0;
+    for (let h = 0; h < history.items.length; h++) {
+      const v = history.weights[h]! * this.weights[history.items[h]! * n + item]!;
+      if (v > bestValue) {
+        bestValue = v;
+        best = h;
+      }
+    }
+    return best;
+  }
+
+  toParts(): SourceParts {
+    return { kind: 'ease', params: { numItems: this.numItems, ...this.params }, arrays: { weights: this.weights } };
+  }
+}
+
+/**
+ * XᵀX, or Σ_u (x_u·x_uᵀ) ∘ K_u with K_u the session kernel of the user's interaction times (still
+ * positive semi-definite: a Hadamard product of PSD matrices). Lower triangle and diagonal filled;
+ * the upper is left zero, the inversion ignores it.
+ */
+export function gram(matrix: InteractionMatrix, session?: SessionOptions): Float64Array {
+  const n = matrix.numItems;
+  const g = new Float64Array(n * n);
+  const { indptr, indices, values, timestamps } = matrix;
+  const kernel = session ? sessionKernel(session) : undefined;
+  for (let u = 0; u < matrix.numUsers; u++) {
+    const a = indptr[u]!;
+    const b = indptr[u + 1]!;
+    // indices are sorted within a row, so indices[y] ≤ indices[x] for y ≤ x: lower triangle.
+    for (let x = a; x < b; x++) {
+      const row = indices[x]! * n;
+      const vx = values[x]!;
+      if (kernel) {
+        const tx = timestamps[x]!;
+        for (let y = a; y <= x; y++) g[row + indices[y]!]! += vx * values[y]! * kernel(tx - timestamps[y]!);
+      } else {
+        for (let y = a; y <= x; y++) g[row + indices[y]!]! += vx * values[y]!;
+      }
+    }
+  }
+  return g;
+}

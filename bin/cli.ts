@@ -4,6 +4,7 @@ import { registerModelCommands } from './commands/model.command.ts';
 import { registerServeCommands } from './commands/serve.command.ts';
 import { registerBenchCommands } from './commands/bench.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
+import { registerTrainCommands } from './commands/train.command.ts';
 import { runCli } from '../shared/cli/run-cli.ts';
 
 const program = new Command('affinity')
@@ -15,5 +16,6 @@ registerServeCommands(program);
 registerModelCommands(program);
 registerBenchCommands(program);
 registerImportCommands(program);
+registerTrainCommands(program);
 
 await runCli(program, process.argv);

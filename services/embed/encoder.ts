@@ -34,6 +34,8 @@ export interface EncoderInfo {
   normalize: boolean;
   maxLength: number;
   workers: number;
+  /** The model folder says its weights are random (the generated offline encoders): its vectors carry no meaning. */
+  randomWeights: boolean;
 }
 
 /**
@@ -72,7 +74,19 @@ export class Encoder {
       workers,
       opts.log,
     );
-    const info: EncoderInfo = { id: opts.id, dir, dtype, provider: pool.provider, pooling, normalize: opts.normalize, maxLength, dim: 0, workers };
+    const generator = folder.config.affinity_generator as { random_weights?: boolean } | undefined;
+    const info: EncoderInfo = {
+      id: opts.id,
+      dir,
+      dtype,
+      provider: pool.provider,
+      pooling,
+      normalize: opts.normalize,
+      maxLength,
+      dim: 0,
+      workers,
+      randomWeights: generator?.random_weights === true,
+    };
     const encoder = new Encoder(info, tokenizer, pool);
     try {
       // one warm-up run: finds the real dimension and pays ORT's first-run costs before traffic

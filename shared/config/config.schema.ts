@@ -35,6 +35,11 @@ export const configSchema = z.object({
   RECOMMEND_DEFAULT_K: int(1, 1000).default(10),
   /** Half-life of popularity and taste, in days. */
   RECOMMEND_HALF_LIFE_DAYS: z.coerce.number().positive().max(100_000).default(30),
+  /**
+   * Weight of dense (embedding) evidence in search and recommendations against lexical and
+   * collaborative evidence; `auto` = 1, or 0 when the encoder declares random weights.
+   */
+  DENSE_WEIGHT: z.union([z.literal('auto'), z.coerce.number().min(0).max(100)]).default('auto'),
   /** Template turning an item into the text it is embedded from. */
   ITEM_TEXT_TEMPLATE: z.string().default('{title}. {category}. {description}. {attributes}'),
 

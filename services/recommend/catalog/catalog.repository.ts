@@ -165,6 +165,15 @@ export class CatalogRepository {
     return rows.map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts), type: r.type as EventType }));
   }
 
+  /** Items with the most events since `sinceMs`, most first (the fallback before any model is trained). */
+  async popularItemIds(limit: number, sinceMs = 0): Promise<string[]> {
+    const rows = await this.db.all<{ item_id: string }>(
+      'SELECT item_id FROM events WHERE ts >= ? GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT ?',
+      [sinceMs, limit],
+    );
+    return rows.map((r) => r.item_id);
+  }
+
   async countEvents(): Promise<number> {
     const r = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM events');
     return Number(r?.n ?? 0);

@@ -3,7 +3,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
-import { loadConfig, type Config } from '../../../shared/config/index.ts';
+import type { Config } from '../../../shared/config/index.ts';
+import { testConfig } from '../../support/test-config.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { testModelDir } from '../../support/paths.ts';
 
@@ -15,13 +16,9 @@ const MAX_INPUTS = 4;
 const MAX_CHARS = 300;
 
 function config(overrides: Partial<Record<keyof Config, string>> = {}): Config {
-  return loadConfig(
-    {},
+  return testConfig(
     {
       EMBED_MODEL: tinyDir,
-      LOG_LEVEL: 'silent',
-      EMBED_WORKERS: '1',
-      EMBED_INTRA_OP_THREADS: '1',
       EMBED_MAX_INPUTS: String(MAX_INPUTS),
       EMBED_MAX_INPUT_CHARS: String(MAX_CHARS),
       HTTP_BODY_LIMIT: '1kb',
@@ -266,7 +263,7 @@ describe('POST /v1/embeddings (tiny encoder, in process)', () => {
     it('/readyz answers 200 once the model is loaded', async () => {
       const res = await request(api.app).get('/readyz');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ready', checks: { embed: true } });
+      expect(res.body).toEqual({ status: 'ready', checks: { embed: true, recommend: true } });
     });
 
     it('/metrics exposes the request latency and the embedding cache lookups', async () => {
@@ -308,7 +305,7 @@ describe('before the model is loaded', () => {
     expect((await request(api.app).get('/healthz')).status).toBe(200);
     const notReady = await request(api.app).get('/readyz');
     expect(notReady.status).toBe(503);
-    expect(notReady.body).toEqual({ status: 'not_ready', checks: { embed: false } });
+    expect(notReady.body).toEqual({ status: 'not_ready', checks: { embed: false, recommend: false } });
     // input validation does not wait for the model
     expectErrorBody(await request(api.app).post('/v1/embeddings').send({ input: [] }), 400, 'EMBED_INPUT_EMPTY');
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
-import { loadConfig } from '../../../shared/config/index.ts';
+import { testConfig } from '../../support/test-config.ts';
 import { readBanking77 } from '../../../shared/datasets/labelled-text.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { sharedDir, testModelDir } from '../../support/paths.ts';
@@ -25,7 +25,7 @@ describe('the official openai client against a listening server', () => {
   const seen: Array<{ url: string; headers: IncomingMessage['headers']; body: string }> = [];
 
   beforeAll(async () => {
-    const config = loadConfig({}, { EMBED_MODEL: testModelDir('tiny'), LOG_LEVEL: 'silent', EMBED_WORKERS: '1', EMBED_INTRA_OP_THREADS: '1' });
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny') });
     api = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
     await api.start();
     server = await new Promise<Server>((resolve) => {

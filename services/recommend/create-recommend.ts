@@ -1,0 +1,97 @@
+import path from 'node:path';
+import type { Router } from 'express';
+import type { Config } from '../../shared/config/index.ts';
+import type { Logger } from '../../shared/logging/logger.ts';
+import { ModelRegistry } from '../../shared/registry/index.ts';
+import type { SqlDatabase } from '../../shared/storage/index.ts';
+import type { EmbedService } from '../embed/index.ts';
+import { catalogMigrations } from './catalog/catalog.migrations.ts';
+import { CatalogRepository } from './catalog/catalog.repository.ts';
+import { catalogRouter } from './catalog/catalog.routes.ts';
+import { CatalogService } from './catalog/catalog.service.ts';
+import { LiveCatalog } from './serving/live-catalog.ts';
+import { RecommendService } from './serving/recommend.service.ts';
+import { SearchService } from './serving/search.service.ts';
+import { servingRouter } from './serving/serving.routes.ts';
+import { loadRecommender, RECOMMEND_KIND } from './training/train-from-catalog.ts';
+
+export interface RecommendModule {
+  repository: CatalogRepository;
+  catalog: CatalogService;
+  live: LiveCatalog;
+  recommend: RecommendService;
+  search: SearchService;
+  registry: ModelRegistry;
+  routers: Router[];
+  /** True once the live catalog is built. */
+  readonly ready: boolean;
+  /** Migrates, loads the model in service and builds the live catalog (needs the encoder). */
+  start(): Promise<void>;
+  /** Loads the registry's current recommender, if it changed. */
+  reloadModel(): Promise<string | undefined>;
+}
+
+/** Registry root under the data folder. */
+export function registryRoot(config: Config): string {
+  return path.resolve(config.AFFINITY_DATA_DIR, 'registry');
+}
+
+/**
+ * Builds the recommend service: catalog and events over the database, the live catalog
+ * (embeddings, vector and BM25 indexes), recommendations, similar items and search.
+ */
+export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: EmbedService; log: Logger }): RecommendModule {
+  const log = deps.log.child({ module: 'recommend' });
+  const repository = new CatalogRepository(deps.db);
+  const catalog = new CatalogService(repository, { maxItemsPerBatch: config.CATALOG_MAX_BATCH, maxEventsPerBatch: config.EVENTS_MAX_BATCH });
+  const live = new LiveCatalog(deps.embed, config.ITEM_TEXT_TEMPLATE, log);
+  // dense evidence counts unless the encoder itself says its weights are random
+  const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
+  const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight);
+  const search = new SearchService(live, deps.embed, { lexical: 1, dense: denseWeight });
+  const registry = new ModelRegistry(registryRoot(config));
+  let ready = false;
+  let modelVersion: string | undefined;
+
+  // fresh items become searchable and recommendable as soon as they are embedded
+  catalog.subscribe({
+    itemsUpserted: (items) => {
+      void repository
+        .getItems(items.map((i) => i.id))
+        .then((stored) => live.upsert(stored))
+        .catch((err: unknown) => log.error({ err }, 'could not index upserted items'));
+    },
+    itemDeleted: (id) => {
+      void live.remove(id).catch((err: unknown) => log.error({ err, id }, 'could not drop a deleted item from the index'));
+    },
+  });
+
+  const reloadModel = async (): Promise<string | undefined> => {
+    const current = await registry.current(RECOMMEND_KIND);
+    if (!current || current.manifest.version === modelVersion) return modelVersion;
+    recommend.setModel(await loadRecommender(current));
+    modelVersion = current.manifest.version;
+    log.info({ version: modelVersion, metrics: current.manifest.metrics }, 'recommender in service');
+    return modelVersion;
+  };
+
+  return {
+    repository,
+    catalog,
+    live,
+    recommend,
+    search,
+    registry,
+    routers: [catalogRouter(catalog), servingRouter(recommend, search, { maxK: config.RECOMMEND_MAX_K, defaultK: config.RECOMMEND_DEFAULT_K })],
+    get ready() {
+      return ready;
+    },
+    async start() {
+      await deps.db.migrate(catalogMigrations);
+      await reloadModel().catch((err: unknown) => log.error({ err }, 'the recommender in the registry could not be loaded; serving without it'));
+      await live.load(await repository.allItems());
+      ready = true;
+    },
+    reloadModel,
+  };
+}

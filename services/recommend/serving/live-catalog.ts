@@ -1,0 +1,135 @@
+import type { EmbedService } from '../../embed/index.ts';
+import { itemText } from '../../embed/index.ts';
+import type { Logger } from '../../../shared/logging/logger.ts';
+import { createVectorIndex, IndexHolder, type SearchHit, type VectorIndex } from '../../../shared/vector-index/index.ts';
+import type { Item } from '../catalog/catalog.schema.ts';
+import type { ItemFacets } from '../ranking/item-filter.ts';
+import { Bm25Index } from '../search/bm25-index.ts';
+
+/** What serving keeps in memory about an item. */
+export interface LiveItem extends ItemFacets {
+  id: string;
+  title: string;
+}
+
+/** Below this many items an exact index is as fast as HNSW and exact. */
+const FLAT_BELOW = 2000;
+const EMBED_CHUNK = 256;
+
+/**
+ * The catalog as serving sees it: facets for filtering, each item's content embedding, a live
+ * vector index over them, and a BM25 index over their text. Fresh items are embedded and
+ * added in place; `rebuild` makes a fresh index (no tombstones) and swaps it in atomically.
+ */
+export class LiveCatalog {
+  private readonly items = new Map<string, LiveItem>();
+  private readonly vectors = new Map<string, Float32Array>();
+  /** Bumped on every change, so a rebuild can tell what changed while it ran. */
+  private readonly changedAt = new Map<string, number>();
+  private clock = 0;
+  readonly content = new IndexHolder<VectorIndex>();
+  readonly lexical = new Bm25Index();
+
+  constructor(
+    private readonly embed: EmbedService,
+    private readonly template: string,
+    private readonly log: Logger,
+  ) {}
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  get(id: string): LiveItem | undefined {
+    return this.items.get(id);
+  }
+
+  vector(id: string): Float32Array | undefined {
+    return this.vectors.get(id);
+  }
+
+  ids(): IterableIterator<string> {
+    return this.items.keys();
+  }
+
+  private async embedItems(items: readonly Item[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < items.length; i += EMBED_CHUNK) {
+      const texts = items.slice(i, i + EMBED_CHUNK).map((it) => itemText(it, this.template));
+      out.push(...(await this.embed.embed(texts)).vectors);
+    }
+    return out;
+  }
+
+  /** Adds or refreshes items: embedded first, then visible everywhere at once. */
+  async upsert(items: readonly Item[]): Promise<void> {
+    if (items.length === 0) return;
+    const vectors = await this.embedItems(items);
+    let index = this.content.current;
+    if (!index) {
+      await this.content.swap(createVectorIndex({ kind: 'flat', dim: vectors[0]!.length }));
+      index = this.content.current!;
+    }
+    for (const [i, it] of items.entries()) {
+      await index.upsert(it.id, vectors[i]!);
+      this.items.set(it.id, { id: it.id, title: it.title, category: it.category, price: it.price, in_stock: it.in_stock });
+      this.vectors.set(it.id, vectors[i]!);
+      this.lexical.upsert(it.id, itemText(it, this.template));
+      this.changedAt.set(it.id, ++this.clock);
+    }
+  }
+
+  /** Forgets an item everywhere; it is never returned again. */
+  async remove(id: string): Promise<void> {
+    this.items.delete(id);
+    this.vectors.delete(id);
+    this.lexical.remove(id);
+    this.changedAt.set(id, ++this.clock);
+    await this.content.current?.remove(id);
+  }
+
+  /**
+   * Replaces the whole catalog (at boot, or after a nightly refresh): embeds every item,
+   * builds a fresh index, patches in what changed meanwhile, and swaps it in.
+   */
+  async load(items: readonly Item[]): Promise<void> {
+    const started = performance.now();
+    const since = this.clock;
+    const vectors = await this.embedItems(items);
+    const dim = vectors[0]?.length ?? this.embed.info?.dim ?? 0;
+    const fresh = createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 });
+    await fresh.addMany(items.map((it, i) => ({ id: it.id, vector: vectors[i]! })));
+    const facets = new Map<string, LiveItem>();
+    items.forEach((it, i) => {
+      facets.set(it.id, { id: it.id, title: it.title, category: it.category, price: it.price, in_stock: it.in_stock });
+      if ((this.changedAt.get(it.id) ?? 0) <= since) {
+        this.items.set(it.id, facets.get(it.id)!);
+        this.vectors.set(it.id, vectors[i]!);
+        this.lexical.upsert(it.id, itemText(it, this.template));
+      }
+    });
+    // items gone from the catalog (and not re-added meanwhile) leave
+    for (const id of [...this.items.keys()]) {
+      if (!facets.has(id) && (this.changedAt.get(id) ?? 0) <= since) {
+        this.items.delete(id);
+        this.vectors.delete(id);
+        this.lexical.remove(id);
+      }
+    }
+    // changes that landed while we embedded win over the snapshot
+    for (const [id, at] of this.changedAt) {
+      if (at <= since) continue;
+      const v = this.vectors.get(id);
+      if (v) await fresh.upsert(id, v);
+      else await fresh.remove(id);
+    }
+    await this.content.swap(fresh);
+    this.log.info({ items: this.items.size, index: fresh.kind, ms: Math.round(performance.now() - started) }, 'catalog index built');
+  }
+
+  /** Nearest items to a vector among those passing `filter`. */
+  async nearest(vector: Float32Array, k: number, filter?: (id: string) => boolean): Promise<SearchHit[]> {
+    if (!this.content.current || this.items.size === 0) return [];
+    return this.content.search(vector, Math.min(k, this.items.size), filter ? { filter } : undefined);
+  }
+}

@@ -1,0 +1,192 @@
+import { appError } from '../../../shared/errors/index.ts';
+import { userVector } from '../../embed/index.ts';
+import type { CatalogRepository } from '../catalog/catalog.repository.ts';
+import type { EventType, StoredEvent } from '../catalog/catalog.schema.ts';
+import type { TrainedRecommender } from '../models/trained-recommender.ts';
+import { historyOf } from '../models/user-history.ts';
+import { isEmptyFilter, matchesFilter, type ItemFilter } from '../ranking/item-filter.ts';
+import { mmr } from '../ranking/mmr.ts';
+import { fuseRrf } from '../search/rank-fusion.ts';
+import { EVENT_WEIGHTS, EXCLUDING_EVENTS } from '../training/event-weights.ts';
+import type { LiveCatalog, LiveItem } from './live-catalog.ts';
+
+export interface RecommendedItem extends LiveItem {
+  score: number;
+  /** A short reason a shopper can read ("because you rated Toy Story"). */
+  reason: string;
+}
+
+export interface RecommendRequest extends ItemFilter {
+  k: number;
+  diversity: number;
+  contextItems?: string[];
+}
+
+/** Weight of content neighbours (which also reach items newer than the model) against the model's list, at dense weight 1. */
+const CONTENT_WEIGHT = 0.3;
+/** Candidates fetched per result asked for, before filters, exclusions and diversity. */
+const DEPTH = 5;
+const VERB: Record<EventType | 'context', string> = {
+  view: 'viewed',
+  cart: 'added',
+  purchase: 'bought',
+  rating: 'rated',
+  context: 'are looking at',
+};
+
+interface HistoryEntry {
+  id: string;
+  type: EventType | 'context';
+  ts: number;
+}
+
+/**
+ * Personalised recommendations and similar items: the trained blend (collaborative sources
+ * plus popularity) where a model is in service, fused with content neighbours of the user's
+ * taste vector (so items newer than the model are reachable), then filters, exclusion of
+ * what the user bought or rated, MMR diversity, and a reason per item.
+ */
+export class RecommendService {
+  private model: TrainedRecommender | undefined;
+  /** The same model scoring by popularity alone: for users it knows nothing about. */
+  private popular: TrainedRecommender | undefined;
+
+  constructor(
+    private readonly repo: CatalogRepository,
+    private readonly catalog: LiveCatalog,
+    private readonly halfLifeDays: number,
+    /** Weight of content (embedding) evidence; 0 turns it off. */
+    private readonly denseWeight: () => number,
+  ) {}
+
+  /** Puts a model in service (atomic: one assignment; requests in flight finish on the old one). */
+  setModel(model: TrainedRecommender | undefined): void {
+    this.popular = model?.sources.some((s) => s.name === 'popularity') ? model.withWeights({ popularity: 1 }) : model;
+    this.model = model;
+  }
+
+  get modelLoaded(): boolean {
+    return this.model !== undefined;
+  }
+
+  private passes(filter: ItemFilter): (id: string) => boolean {
+    const empty = isEmptyFilter(filter);
+    return (id) => {
+      const it = this.catalog.get(id);
+      return it !== undefined && (empty || matchesFilter(it, filter));
+    };
+  }
+
+  async forUser(userId: string, req: RecommendRequest): Promise<{ items: RecommendedItem[]; strategy: 'personal' | 'context' | 'popular' }> {
+    const events = await this.repo.userEvents(userId, 500);
+    const context = req.contextItems ?? [];
+    for (const id of context) if (!this.catalog.get(id)) throw appError('ITEM_NOT_FOUND', `context item "${id}" is not in the catalog`, { id });
+    const now = Date.now();
+    const history: HistoryEntry[] = [...events.map((e: StoredEvent) => ({ id: e.item_id, type: e.type, ts: e.ts })), ...context.map((id) => ({ id, type: 'context' as const, ts: now }))];
+    const excluded = new Set(events.filter((e) => EXCLUDING_EVENTS.has(e.type)).map((e) => e.item_id));
+    const pass = this.passes(req);
+    const candidate = (id: string) => !excluded.has(id) && pass(id);
+    const depth = req.k * DEPTH;
+    const strategy = events.length > 0 ? 'personal' : context.length > 0 ? 'context' : 'popular';
+
+    // the collaborative blend, when a model is in service
+    const lists: Array<Array<{ id: string; score: number }>> = [];
+    const because = new Map<string, string>();
+    const trained = this.model;
+    const dense = this.denseWeight();
+    if (trained) {
+      const known = history.map((h) => ({ h, idx: trained.itemIndex(h.id) })).filter((x) => x.idx !== undefined);
+      const model = known.length > 0 ? trained : this.popular!;
+      const hist = historyOf(
+        known.map((x) => x.idx!),
+        known.map((x) => (x.h.type === 'context' ? 1 : EVENT_WEIGHTS[x.h.type])),
+        known.map((x) => Math.floor(x.h.ts / 1000)),
+      );
+      const recs = model.recommend(hist, depth, { excludeHistory: false, candidateFilter: (i) => candidate(model.itemIds[i]!) });
+      lists.push(recs.map((r) => ({ id: model.itemIds[r.itemIdx]!, score: r.score })));
+      for (const r of recs) {
+        if (r.because) {
+          const pos = known.findIndex((x) => x.idx === r.because!.itemIdx);
+          const h = known[pos]?.h;
+          const title = h && this.catalog.get(h.id)?.title;
+          if (h && title) because.set(model.itemIds[r.itemIdx]!, `because you ${VERB[h.type]} ${title}`);
+        }
+      }
+    }
+    // content neighbours of the taste vector
+    const taste = dense <= 0 ? undefined : userVector(
+      history.flatMap((h) => {
+        const v = this.catalog.vector(h.id);
+        return v ? [{ vector: v, timestamp: h.ts, weight: h.type === 'context' ? 3 : EVENT_WEIGHTS[h.type] }] : [];
+      }),
+      { halfLifeDays: this.halfLifeDays, now },
+    );
+    if (taste) lists.push(await this.catalog.nearest(taste, depth, candidate));
+    if (lists.length === 0) {
+      // no model yet and nothing to go on: what is most interacted with
+      const ids = (await this.repo.popularItemIds(depth * 2)).filter(candidate);
+      lists.push(ids.map((id, i) => ({ id, score: 1 / (i + 1) })));
+    }
+    const fused = fuseRrf(lists, depth, 60, lists.length === 2 ? [1, CONTENT_WEIGHT * dense] : [1]);
+    const picked = mmr(
+      fused.map((f) => ({ ...f, vector: this.catalog.vector(f.id) })),
+      req.k,
+      req.diversity,
+    );
+    const items = picked.flatMap((p) => {
+      const it = this.catalog.get(p.id);
+      if (!it) return [];
+      return [{ ...it, score: p.score, reason: because.get(p.id) ?? this.reasonWithout(it, strategy, history, taste !== undefined) }];
+    });
+    return { items, strategy };
+  }
+
+  private reasonWithout(item: LiveItem, strategy: string, history: HistoryEntry[], hasTaste: boolean): string {
+    if (strategy === 'popular' || !hasTaste) return item.category ? `popular in ${item.category}` : 'popular right now';
+    // the history item closest in content
+    const v = this.catalog.vector(item.id);
+    let best: HistoryEntry | undefined;
+    let bestSim = -Infinity;
+    for (const h of history) {
+      const hv = this.catalog.vector(h.id);
+      if (!v || !hv) continue;
+      let s = 0;
+      for (let i = 0; i < v.length; i++) s += v[i]! * hv[i]!;
+      if (s > bestSim) {
+        bestSim = s;
+        best = h;
+      }
+    }
+    const title = best && this.catalog.get(best.id)?.title;
+    return title ? `similar to ${title}` : item.category ? `popular in ${item.category}` : 'popular right now';
+  }
+
+  /** Items like `itemId`: the model's item-to-item view fused with content neighbours. */
+  async similar(itemId: string, k: number, filter: ItemFilter): Promise<RecommendedItem[]> {
+    const source = this.catalog.get(itemId);
+    if (!source) throw appError('ITEM_NOT_FOUND', `no item "${itemId}"`, { id: itemId });
+    const pass = this.passes(filter);
+    const candidate = (id: string) => id !== itemId && pass(id);
+    const depth = k * DEPTH;
+    const lists: Array<Array<{ id: string; score: number }>> = [];
+    const model = this.model;
+    const idx = model?.itemIndex(itemId);
+    if (model && idx !== undefined) {
+      lists.push(model.similar(idx, depth, { candidateFilter: (i) => candidate(model.itemIds[i]!) }).map((r) => ({ id: model.itemIds[r.itemIdx]!, score: r.score })));
+    }
+    const weights = lists.map(() => 1);
+    const v = this.catalog.vector(itemId);
+    const dense = this.denseWeight();
+    if (v && dense > 0) {
+      lists.push(await this.catalog.nearest(v, depth + 1, candidate));
+      weights.push(0.5 * dense);
+    }
+    // words in common: meaningful with any encoder, and the only signal for an item newer than the model
+    lists.push(this.catalog.lexical.search(`${source.title} ${source.category ?? ''}`, depth + 1, candidate));
+    weights.push(lists.length === 1 ? 1 : 0.1);
+    return fuseRrf(lists, k, 60, weights).flatMap((f) => {
+      const it = this.catalog.get(f.id);
+      return it ? [{ ...it, score: f.score, reason: `similar to ${source.title}` }] : [];
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
+import { appError } from '../../../shared/errors/index.ts';
+import type { ModelRegistry, ModelVersion } from '../../../shared/registry/index.ts';
+import type { CatalogRepository } from '../catalog/catalog.repository.ts';
+import type { Interaction } from '../models/interaction-matrix.ts';
+import { recommenderFromBuffers, recommenderToBuffers, type RecommenderManifest } from '../models/recommender-artifact.ts';
+import { trainRecommender, type TrainRecommenderOptions } from '../models/train-recommender.ts';
+import type { TrainedRecommender } from '../models/trained-recommender.ts';
+import { EVENT_WEIGHTS } from './event-weights.ts';
+
+export const RECOMMEND_KIND = 'recommend';
+const MODEL_MANIFEST = 'recommender.json';
+
+export interface TrainOutcome {
+  version: ModelVersion;
+  promoted: boolean;
+  /** Validation nDCG@10 of the candidate and of the model in service. */
+  metric: number;
+  currentMetric: number | undefined;
+  seconds: number;
+}
+
+/**
+ * Trains the recommender on everything in the catalog, stores it in the registry as a
+ * candidate, and promotes it unless it measures worse (validation nDCG@10, tolerance
+ * `tolerance`) than the version in service.
+ * @example const { promoted } = await trainFromCatalog(repo, registry, { onProgress: console.error })
+ */
+export async function trainFromCatalog(
+  repo: CatalogRepository,
+  registry: ModelRegistry,
+  opts: TrainRecommenderOptions & { tolerance?: number } = {},
+): Promise<TrainOutcome> {
+  const started = performance.now();
+  const say = opts.onProgress ?? (() => undefined);
+  const [items, events] = await Promise.all([repo.allItems(), repo.allEvents()]);
+  if (events.length === 0) throw appError('RECOMMENDER_NO_INTERACTIONS', 'there are no events to train on yet');
+  say(`training on ${events.length} events over ${items.length} items`);
+  const interactions: Interaction[] = events.map((e) => ({
+    userId: e.user_id,
+    itemId: e.item_id,
+    weight: EVENT_WEIGHTS[e.type],
+    timestamp: Math.floor(e.ts / 1000),
+  }));
+  const model = trainRecommender(interactions, { itemIds: items.map((i) => i.id) }, opts);
+  const metric = model.report.validation?.blend ?? 0;
+  const { manifest, files } = recommenderToBuffers(model);
+  const folder: FolderFile[] = [
+    { path: MODEL_MANIFEST, data: Buffer.from(JSON.stringify(manifest)) },
+    ...Object.entries(files).map(([p, data]) => ({ path: p, data })),
+  ];
+  const fingerprint = createHash('sha256')
+    .update(`${events.length}:${events.at(-1)?.seq}:${items.length}`)
+    .digest('hex')
+    .slice(0, 16);
+  const version = await registry.publish(RECOMMEND_KIND, folder, {
+    metrics: { ndcg_at_10: metric },
+    data: { events: events.length, items: items.length, last_event_seq: events.at(-1)?.seq ?? 0, fingerprint },
+    report: model.report,
+  });
+  const current = await registry.current(RECOMMEND_KIND);
+  const currentMetric = current?.manifest.metrics.ndcg_at_10;
+  const tolerance = opts.tolerance ?? 0.005;
+  let promoted = false;
+  if (currentMetric === undefined || metric >= currentMetric - tolerance) {
+    await registry.promote(RECOMMEND_KIND, version.manifest.version);
+    promoted = true;
+  } else {
+    await registry.reject(RECOMMEND_KIND, version.manifest.version, `validation nDCG@10 ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${tolerance}`);
+  }
+  return { version, promoted, metric, currentMetric, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Loads the recommender of a registry version. */
+export async function loadRecommender(version: ModelVersion): Promise<TrainedRecommender> {
+  const manifest = JSON.parse(await readFile(path.join(version.dir, MODEL_MANIFEST), 'utf8')) as RecommenderManifest;
+  const files: Record<string, Uint8Array> = {};
+  const names = [manifest.itemIdsFile, ...manifest.sources.flatMap((s) => s.arrays.map((a) => a.file))];
+  for (const name of names) files[name] = await readFile(path.join(version.dir, name));
+  return recommenderFromBuffers(manifest, files);
+}

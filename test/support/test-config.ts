@@ -1,0 +1,25 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../shared/config/index.ts';
+import { sharedDir } from './paths.ts';
+
+/**
+ * A configuration for one test: its own fresh data folder (database, registry, models) under
+ * the system temp dir, quiet logs, one small inference worker; overrides on top.
+ * @example const config = testConfig({ EMBED_MODEL: testModelDir('tiny') })
+ */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig(
+    {},
+    {
+      AFFINITY_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'affinity-test-')),
+      AFFINITY_SHARED_DIR: sharedDir(),
+      LOG_LEVEL: 'silent',
+      EMBED_WORKERS: '1',
+      EMBED_INTRA_OP_THREADS: '1',
+      DB_SYNCHRONOUS: 'normal',
+      ...overrides,
+    },
+  );
+}

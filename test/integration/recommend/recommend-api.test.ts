@@ -1,0 +1,217 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApi, type Api } from '../../../bin/compose-api.ts';
+import { trainFromCatalog } from '../../../services/recommend/index.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import { testModelDir } from '../../support/paths.ts';
+import { testConfig } from '../../support/test-config.ts';
+
+// The recommend API end to end, in process, over a real SQLite file and the tiny encoder.
+const CATEGORIES = ['Shoes', 'Books', 'Kitchen'] as const;
+const WORDS: Record<(typeof CATEGORIES)[number], string[]> = {
+  Shoes: ['running shoe', 'trail shoe', 'leather boot', 'sandal', 'sneaker'],
+  Books: ['mystery novel', 'cook book', 'travel guide', 'poetry book', 'history book'],
+  Kitchen: ['coffee mug', 'frying pan', 'chef knife', 'tea pot', 'cutting board'],
+};
+
+const items = CATEGORIES.flatMap((category, c) =>
+  Array.from({ length: 20 }, (_, i) => ({
+    id: `${category.toLowerCase()}-${i}`,
+    title: `${WORDS[category][i % 5]} ${i}`,
+    description: `A ${WORDS[category][i % 5]} from our ${category.toLowerCase()} range`,
+    category,
+    price: 10 + c * 20 + i,
+    in_stock: i % 4 !== 3,
+  })),
+);
+
+// users 0–19 like one category each; every user rates 6 items of it and views one of another
+const events = Array.from({ length: 30 }, (_, u) => {
+  const cat = CATEGORIES[u % 3]!.toLowerCase();
+  return [
+    ...Array.from({ length: 6 }, (_, j) => ({ user_id: `u${u}`, item_id: `${cat}-${(u + j * 3) % 20}`, type: 'rating' as const, value: 5, timestamp: 1_700_000_000_000 + u * 1000 + j })),
+    { user_id: `u${u}`, item_id: `${CATEGORIES[(u + 1) % 3]!.toLowerCase()}-0`, type: 'view' as const, timestamp: 1_700_000_100_000 },
+  ];
+}).flat();
+
+describe('recommend API (SQLite, tiny encoder, in process)', () => {
+  let api: Api;
+  const get = (url: string) => request(api.app).get(url);
+
+  beforeAll(async () => {
+    api = composeApi(testConfig({ EMBED_MODEL: testModelDir('tiny'), DENSE_WEIGHT: '1' }), createLogger({ level: 'silent' }), { defaultMetrics: false });
+    await api.start();
+    expect((await request(api.app).put('/v1/items').send({ items })).status).toBe(200);
+    expect((await request(api.app).post('/v1/events').send({ events })).body).toEqual({ accepted: events.length, duplicates: 0 });
+    await trainFromCatalog(api.recommend.repository, api.recommend.registry, { tune: false, seed: 1 });
+    expect(await api.recommend.reloadModel()).toMatch(/^v\d/);
+    // the upserts above index in the background: wait until every item is live
+    const deadline = Date.now() + 20_000;
+    while (api.recommend.live.size < items.length && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(api.recommend.live.size).toBe(items.length);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  describe('catalog and events', () => {
+    it('reads an item back and answers 404 ITEM_NOT_FOUND for an unknown one', async () => {
+      const res = await get('/v1/items/shoes-1');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: 'shoes-1', category: 'Shoes', price: 11, in_stock: true });
+      expect((await get('/v1/items/ghost')).body.error.code).toBe('ITEM_NOT_FOUND');
+    });
+
+    it('rejects a whole event batch naming an unknown item, storing none of it', async () => {
+      const before = await api.recommend.repository.countEvents();
+      const res = await request(api.app)
+        .post('/v1/events')
+        .send({ events: [{ user_id: 'x', item_id: 'shoes-1', type: 'view' }, { user_id: 'x', item_id: 'ghost', type: 'view' }] });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'EVENT_ITEM_UNKNOWN', details: { item_ids: ['ghost'] } });
+      expect(await api.recommend.repository.countEvents()).toBe(before);
+    });
+
+    it('stores a retried event_id once', async () => {
+      const batch = { events: [{ user_id: 'r', item_id: 'books-2', type: 'purchase', event_id: 'order-77' }] };
+      expect((await request(api.app).post('/v1/events').send(batch)).body).toEqual({ accepted: 1, duplicates: 0 });
+      expect((await request(api.app).post('/v1/events').send(batch)).body).toEqual({ accepted: 0, duplicates: 1 });
+    });
+
+    it.each([
+      ['a rating without a value', { events: [{ user_id: 'a', item_id: 'shoes-1', type: 'rating' }] }],
+      ['an unknown event type', { events: [{ user_id: 'a', item_id: 'shoes-1', type: 'like' }] }],
+      ['a negative price', { items: [{ id: 'z', title: 'Z', price: -1 }] }],
+      ['an unknown field', { items: [{ id: 'z', title: 'Z', colour: 'red' }] }],
+      ['an id with a control character', { items: [{ id: 'a\u0001b', title: 'Z' }] }],
+    ])('400 VALIDATION_FAILED for %s, and nothing changes', async (_what, body) => {
+      const url = 'events' in body ? '/v1/events' : '/v1/items';
+      const res = await request(api.app)[url === '/v1/items' ? 'put' : 'post'](url).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect((await get('/v1/items/z')).status).toBe(404);
+    });
+  });
+
+  describe('recommendations', () => {
+    it('gives a known user items of their taste with reasons, never what they rated', async () => {
+      const res = await get('/v1/users/u0/recommendations?k=5');
+      expect(res.status).toBe(200);
+      expect(res.body.strategy).toBe('personal');
+      expect(res.body.items).toHaveLength(5);
+      const rated = new Set(events.filter((e) => e.user_id === 'u0' && e.type === 'rating').map((e) => e.item_id));
+      for (const it of res.body.items) {
+        expect(rated.has(it.id)).toBe(false);
+        expect(typeof it.reason).toBe('string');
+        expect(it.reason.length).toBeGreaterThan(5);
+      }
+      // u0 rated shoes: most of the list is shoes
+      expect(res.body.items.filter((i: { category: string }) => i.category === 'Shoes').length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('applies category, price and stock filters', async () => {
+      const res = await get('/v1/users/u1/recommendations?k=10&category=Kitchen&min_price=50&max_price=60&in_stock=true');
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      for (const it of res.body.items) {
+        expect(it.category).toBe('Kitchen');
+        expect(it.price).toBeGreaterThanOrEqual(50);
+        expect(it.price).toBeLessThanOrEqual(60);
+        expect(it.in_stock).toBe(true);
+      }
+    });
+
+    it('gives a user with no history popular items, and taste from context_items', async () => {
+      const cold = await get('/v1/users/stranger/recommendations?k=4');
+      expect(cold.body.strategy).toBe('popular');
+      expect(cold.body.items).toHaveLength(4);
+      expect(cold.body.items[0].reason).toMatch(/^popular/);
+      const ctx = await get('/v1/users/stranger/recommendations?k=4&context_items=books-1,books-4');
+      expect(ctx.body.strategy).toBe('context');
+      expect(ctx.body.items.filter((i: { category: string }) => i.category === 'Books').length).toBeGreaterThanOrEqual(2);
+      expect((await get('/v1/users/stranger/recommendations?context_items=ghost')).body.error.code).toBe('ITEM_NOT_FOUND');
+    });
+
+    it('diversity changes the list but keeps its length', async () => {
+      const plain = await get('/v1/users/u2/recommendations?k=6');
+      const varied = await get('/v1/users/u2/recommendations?k=6&diversity=1');
+      expect(varied.body.items).toHaveLength(6);
+      expect(varied.body.items.map((i: { id: string }) => i.id)).not.toEqual(plain.body.items.map((i: { id: string }) => i.id));
+    });
+
+    it.each(['k=0', 'k=101', 'k=ten', 'diversity=2', 'min_price=cheap', 'in_stock=maybe', 'colour=red'])('400 VALIDATION_FAILED for %s', async (q) => {
+      const res = await get(`/v1/users/u0/recommendations?${q}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    });
+  });
+
+  describe('similar items and search', () => {
+    it('lists items similar to an item, without the item itself', async () => {
+      const res = await get('/v1/items/books-3/similar?k=5');
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(5);
+      expect(res.body.items.map((i: { id: string }) => i.id)).not.toContain('books-3');
+      expect((await get('/v1/items/ghost/similar')).body.error.code).toBe('ITEM_NOT_FOUND');
+    });
+
+    it('finds items by words of their text, with filters', async () => {
+      const res = await get('/v1/search?q=frying%20pan&k=3');
+      expect(res.status).toBe(200);
+      expect(res.body.items[0].title).toMatch(/frying pan/);
+      const filtered = await get('/v1/search?q=book&k=10&max_price=35');
+      for (const it of filtered.body.items) expect(it.price).toBeLessThanOrEqual(35);
+      expect((await get('/v1/search?q=%20')).body.error.code).toBe('VALIDATION_FAILED');
+    });
+  });
+
+  describe('fresh and deleted items', () => {
+    it('makes a new item searchable and recommendable as soon as it is embedded', async () => {
+      await request(api.app).put('/v1/items').send({ items: [{ id: 'new-1', title: 'Titanium camping spork', category: 'Kitchen', price: 9 }] });
+      const deadline = Date.now() + 5000;
+      let found = false;
+      while (!found && Date.now() < deadline) {
+        found = (await get('/v1/search?q=spork&k=3')).body.items.some((i: { id: string }) => i.id === 'new-1');
+        if (!found) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(found).toBe(true);
+      const similar = await get('/v1/items/new-1/similar?k=3');
+      expect(similar.status).toBe(200);
+    });
+
+    it('never returns a deleted item from any endpoint', async () => {
+      expect((await request(api.app).delete('/v1/items/kitchen-1')).status).toBe(204);
+      expect((await request(api.app).delete('/v1/items/kitchen-1')).body.error.code).toBe('ITEM_NOT_FOUND');
+      // deletion is applied to the live indexes before the next request can see it
+      const deadline = Date.now() + 5000;
+      while (api.recommend.live.get('kitchen-1') && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      expect((await get('/v1/items/kitchen-1')).status).toBe(404);
+      const lists = await Promise.all([
+        get('/v1/search?q=frying%20pan&k=20'),
+        get('/v1/items/kitchen-6/similar?k=50'),
+        get('/v1/users/u2/recommendations?k=50'),
+        get('/v1/users/stranger/recommendations?k=50&category=Kitchen'),
+      ]);
+      for (const res of lists) expect(res.body.items.map((i: { id: string }) => i.id)).not.toContain('kitchen-1');
+      expect((await get('/v1/items/kitchen-1/similar')).status).toBe(404);
+    });
+  });
+
+  it('rebuilds and swaps the catalog index under concurrent requests with zero failures', async () => {
+    const urls = ['/v1/search?q=shoe&k=5', '/v1/items/shoes-2/similar?k=5', '/v1/users/u3/recommendations?k=5'];
+    let stop = false;
+    const statuses: number[] = [];
+    const load = Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; !stop || i < 5; i++) {
+        const res = await get(urls[(w + i) % urls.length]!);
+        statuses.push(res.status);
+        if (i > 400) break;
+      }
+    });
+    for (let r = 0; r < 3; r++) await api.recommend.live.load(await api.recommend.repository.allItems());
+    stop = true;
+    await Promise.all(load);
+    expect(statuses.length).toBeGreaterThan(20);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+});

@@ -148,6 +148,23 @@ export class InteractionMatrix {
     return c;
   }
 
+  /** The entries for which `keep(entry offset)` is true, with the same users and items. */
+  filterEntries(keep: (entry: number) => boolean): InteractionMatrix {
+    const indptr = new Int32Array(this.numUsers + 1);
+    const take: number[] = [];
+    for (let u = 0; u < this.numUsers; u++) {
+      indptr[u] = take.length;
+      for (let k = this.indptr[u]!; k < this.indptr[u + 1]!; k++) if (keep(k)) take.push(k);
+    }
+    indptr[this.numUsers] = take.length;
+    const pick = <T extends Int32Array | Float32Array | Float64Array>(a: T): T => {
+      const out = new (a.constructor as new (n: number) => T)(take.length);
+      for (let x = 0; x < take.length; x++) out[x] = a[take[x]!]!;
+      return out;
+    };
+    return new InteractionMatrix(this.userIds, this.itemIds, indptr, pick(this.indices), pick(this.values), pick(this.timestamps));
+  }
+
   /** The same matrix with every stored weight replaced by `f(weight)`. */
   mapValues(f: (weight: number) => number): InteractionMatrix {
     const v = new Float32Array(this.nnz);

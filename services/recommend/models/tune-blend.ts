@@ -15,31 +15,44 @@ export interface ValidationUser {
 export interface BlendTuningOptions {
   /** List length the objective (nDCG@k) is measured at. @defaultValue 10 */
   k?: number;
-  /** Each source's top candidates pooled per user; the blend is ranked within the pool. @defaultValue 100 */
-  candidatesPerSource?: number;
   /** Weights tried for each source in turn. @defaultValue [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.4, 2, 3] */
   weightGrid?: readonly number[];
   /** Most passes of coordinate ascent. @defaultValue 4 */
   rounds?: number;
-  /** @defaultValue 'zscore' */
-  normalisation?: ScoreNormalisation;
+  /**
+   * What is maximised: a weighted sum of per-user ranking metrics at k (Microsoft definitions).
+   * @defaultValue { ndcg: 1 }
+   */
+  objective?: BlendObjective;
+}
+
+/** Weights of the ranking metrics the tuner maximises. */
+export interface BlendObjective {
+  ndcg?: number;
+  recall?: number;
+  precision?: number;
+  map?: number;
 }
 
 export interface BlendTuningResult {
   weights: number[];
-  /** nDCG@k of the tuned blend on the validation users. */
-  ndcg: number;
-  /** nDCG@k of each source alone. */
+  /** The objective reached by the tuned blend on the validation users. */
+  objective: number;
+  /** The objective of each source alone. */
   alone: number[];
   evaluations: number;
 }
 
-interface PooledUser {
+/** A validation user reduced to a pool of candidates with every source's normalised score. */
+export interface PooledUser {
+  sources: number;
   items: Int32Array;
   /** pool × sources, normalised scores. */
   scores: Float32Array;
   relevant: Uint8Array;
   idcg: number;
+  /** Number of relevant items (for recall and MAP). */
+  size: number;
 }
 
 /**
@@ -49,22 +62,23 @@ interface PooledUser {
  * a pool (the union of every source's top candidates), so a pass costs little more than ranking
  * the pools.
  *
- * @example const { weights } = tuneBlendWeights([ease, ials, pop], validationUsers);
+ * @example const { weights } = tuneBlendWeights(prepareBlendUsers([ease, ials, pop], validationUsers));
  */
-export function tuneBlendWeights(sources: readonly CandidateSource[], users: readonly ValidationUser[], options: BlendTuningOptions = {}): BlendTuningResult {
+export function tuneBlendWeights(pooled: readonly PooledUser[], options: BlendTuningOptions = {}): BlendTuningResult {
   const k = options.k ?? 10;
   const grid = options.weightGrid ?? [0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1, 1.4, 2, 3];
   const rounds = options.rounds ?? 4;
-  const pooled = poolUsers(sources, users, options.candidatesPerSource ?? 100, options.normalisation ?? 'zscore', k);
-  const S = sources.length;
+  const goal = options.objective ?? { ndcg: 1 };
+  const S = pooled[0]?.sources ?? 0;
   let evaluations = 0;
   const objective = (w: readonly number[]): number => {
     evaluations++;
-    return meanNdcg(pooled, w, S, k);
+    return meanObjective(pooled, w, S, k, goal);
   };
-  const alone = sources.map((_, s) => objective(sources.map((__, t) => (t === s ? 1 : 0))));
+  const unit = (s: number): number[] => Array.from({ length: S }, (_, t) => (t === s ? 1 : 0));
+  const alone = Array.from({ length: S }, (_, s) => objective(unit(s)));
   const first = alone.indexOf(Math.max(...alone));
-  const weights: number[] = sources.map((_, s) => (s === first ? 1 : 0));
+  const weights = unit(first);
   let best = alone[first]!;
   for (let round = 0; round < rounds; round++) {
     let improved = false;
@@ -85,10 +99,22 @@ export function tuneBlendWeights(sources: readonly CandidateSource[], users: rea
     }
     if (!improved) break;
   }
-  return { weights, ndcg: best, alone, evaluations };
+  return { weights, objective: best, alone, evaluations };
 }
 
-function poolUsers(sources: readonly CandidateSource[], users: readonly ValidationUser[], perSource: number, mode: ScoreNormalisation, k: number): PooledUser[] {
+/**
+ * Scores validation users with every source once and keeps, per user, the union of each source's
+ * top `candidatesPerSource` items with all sources' normalised scores: the input of
+ * {@link tuneBlendWeights}. Users of several validation folds can be concatenated.
+ */
+export function prepareBlendUsers(
+  sources: readonly CandidateSource[],
+  users: readonly ValidationUser[],
+  k = 10,
+  candidatesPerSource = 100,
+  mode: ScoreNormalisation = 'zscore',
+): PooledUser[] {
+  const perSource = candidatesPerSource;
   const S = sources.length;
   const n = sources[0]?.numItems ?? 0;
   const bufs = sources.map(() => new Float32Array(n));
@@ -118,14 +144,18 @@ function poolUsers(sources: readonly CandidateSource[], users: readonly Validati
     }
     let idcg = 0;
     for (let r = 0; r < Math.min(k, u.relevant.size); r++) idcg += 1 / Math.log(r + 2);
-    out.push({ items, scores, relevant, idcg });
+    out.push({ sources: S, items, scores, relevant, idcg, size: u.relevant.size });
   }
   return out;
 }
 
-function meanNdcg(users: readonly PooledUser[], w: readonly number[], S: number, k: number): number {
+function meanObjective(users: readonly PooledUser[], w: readonly number[], S: number, k: number, goal: BlendObjective): number {
   let total = 0;
   let blended = new Float32Array(0);
+  const gn = goal.ndcg ?? 0;
+  const gr = goal.recall ?? 0;
+  const gp = goal.precision ?? 0;
+  const gm = goal.map ?? 0;
   for (const u of users) {
     const m = u.items.length;
     if (blended.length < m) blended = new Float32Array(m);
@@ -137,8 +167,15 @@ function meanNdcg(users: readonly PooledUser[], w: readonly number[], S: number,
     }
     const top = topK(view, k);
     let dcg = 0;
-    for (let r = 0; r < top.length; r++) if (u.relevant[top[r]!]) dcg += 1 / Math.log(r + 2);
-    total += dcg / u.idcg;
+    let hits = 0;
+    let rr = 0;
+    for (let r = 0; r < top.length; r++) {
+      if (!u.relevant[top[r]!]) continue;
+      hits++;
+      rr += hits / (r + 1);
+      dcg += 1 / Math.log(r + 2);
+    }
+    total += gn * (dcg / u.idcg) + gr * (hits / u.size) + gp * (hits / k) + gm * (rr / u.size);
   }
   return users.length ? total / users.length : 0;
 }

@@ -47,7 +47,7 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
   const live = new LiveCatalog(deps.embed, config.ITEM_TEXT_TEMPLATE, log);
   // dense evidence counts unless the encoder itself says its weights are random
   const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
-  const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight);
+  const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight, config.RECOMMEND_CACHE_SIZE);
   const search = new SearchService(live, deps.embed, { lexical: 1, dense: denseWeight });
   const registry = new ModelRegistry(registryRoot(config));
   let ready = false;

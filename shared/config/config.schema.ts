@@ -33,6 +33,8 @@ export const configSchema = z.object({
   /** Recommendations: largest k a request may ask for, and the default. */
   RECOMMEND_MAX_K: int(1, 1000).default(100),
   RECOMMEND_DEFAULT_K: int(1, 1000).default(10),
+  /** Users whose model candidates are cached (invalidated by a new event or a new model); 0 turns it off. */
+  RECOMMEND_CACHE_SIZE: int(0, 10_000_000).default(10_000),
   /** Half-life of popularity and taste, in days. */
   RECOMMEND_HALF_LIFE_DAYS: z.coerce.number().positive().max(100_000).default(30),
   /**

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { appError } from '../../../shared/errors/index.ts';
 import { userVector } from '../../embed/index.ts';
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
@@ -34,6 +35,15 @@ const VERB: Record<EventType | 'context', string> = {
   context: 'are looking at',
 };
 
+interface Candidate {
+  id: string;
+  score: number;
+  because: string | undefined;
+}
+
+/** Candidates kept per user in the cache: enough for the largest k after filters. */
+const CACHE_DEPTH = 100;
+
 interface HistoryEntry {
   id: string;
   type: EventType | 'context';
@@ -50,6 +60,8 @@ export class RecommendService {
   private model: TrainedRecommender | undefined;
   /** The same model scoring by popularity alone: for users it knows nothing about. */
   private popular: TrainedRecommender | undefined;
+  /** The model's unfiltered candidates per (user, history state, context). */
+  private readonly candidates: LRUCache<string, Candidate[]>;
 
   constructor(
     private readonly repo: CatalogRepository,
@@ -57,16 +69,42 @@ export class RecommendService {
     private readonly halfLifeDays: number,
     /** Weight of content (embedding) evidence; 0 turns it off. */
     private readonly denseWeight: () => number,
-  ) {}
+    cacheSize = 10_000,
+  ) {
+    this.candidates = new LRUCache({ max: Math.max(1, cacheSize) });
+    this.cacheEnabled = cacheSize > 0;
+  }
+
+  private readonly cacheEnabled: boolean;
 
   /** Puts a model in service (atomic: one assignment; requests in flight finish on the old one). */
   setModel(model: TrainedRecommender | undefined): void {
+    this.candidates.clear();
     this.popular = model?.sources.some((s) => s.name === 'popularity') ? model.withWeights({ popularity: 1 }) : model;
     this.model = model;
   }
 
   get modelLoaded(): boolean {
     return this.model !== undefined;
+  }
+
+  /** The model's best `depth` candidates for a history, with the reason of each. */
+  private modelCandidates(history: HistoryEntry[], candidate: (id: string) => boolean, depth: number): Candidate[] {
+    const trained = this.model!;
+    const known = history.map((h) => ({ h, idx: trained.itemIndex(h.id) })).filter((x) => x.idx !== undefined);
+    const model = known.length > 0 ? trained : this.popular!;
+    const hist = historyOf(
+      known.map((x) => x.idx!),
+      known.map((x) => (x.h.type === 'context' ? 1 : EVENT_WEIGHTS[x.h.type])),
+      known.map((x) => Math.floor(x.h.ts / 1000)),
+    );
+    const recs = model.recommend(hist, depth, { excludeHistory: false, candidateFilter: (i) => candidate(model.itemIds[i]!) });
+    return recs.map((r) => {
+      const id = model.itemIds[r.itemIdx]!;
+      const h = r.because ? known.find((x) => x.idx === r.because!.itemIdx)?.h : undefined;
+      const title = h && this.catalog.get(h.id)?.title;
+      return { id, score: r.score, because: h && title ? `because you ${VERB[h.type]} ${title}` : undefined };
+    });
   }
 
   private passes(filter: ItemFilter): (id: string) => boolean {
@@ -89,29 +127,23 @@ export class RecommendService {
     const depth = req.k * DEPTH;
     const strategy = events.length > 0 ? 'personal' : context.length > 0 ? 'context' : 'popular';
 
-    // the collaborative blend, when a model is in service
+    // the collaborative blend, when a model is in service: its unfiltered list is cached per
+    // user and history state, and filters are applied to the cached list
     const lists: Array<Array<{ id: string; score: number }>> = [];
     const because = new Map<string, string>();
-    const trained = this.model;
     const dense = this.denseWeight();
-    if (trained) {
-      const known = history.map((h) => ({ h, idx: trained.itemIndex(h.id) })).filter((x) => x.idx !== undefined);
-      const model = known.length > 0 ? trained : this.popular!;
-      const hist = historyOf(
-        known.map((x) => x.idx!),
-        known.map((x) => (x.h.type === 'context' ? 1 : EVENT_WEIGHTS[x.h.type])),
-        known.map((x) => Math.floor(x.h.ts / 1000)),
-      );
-      const recs = model.recommend(hist, depth, { excludeHistory: false, candidateFilter: (i) => candidate(model.itemIds[i]!) });
-      lists.push(recs.map((r) => ({ id: model.itemIds[r.itemIdx]!, score: r.score })));
-      for (const r of recs) {
-        if (r.because) {
-          const pos = known.findIndex((x) => x.idx === r.because!.itemIdx);
-          const h = known[pos]?.h;
-          const title = h && this.catalog.get(h.id)?.title;
-          if (h && title) because.set(model.itemIds[r.itemIdx]!, `because you ${VERB[h.type]} ${title}`);
-        }
+    if (this.model) {
+      const key = `${userId}\u0000${events.length}\u0000${events.at(-1)?.seq ?? 0}\u0000${context.join(',')}`;
+      let cached = this.cacheEnabled ? this.candidates.get(key) : undefined;
+      if (!cached) {
+        cached = this.modelCandidates(history, (id) => !excluded.has(id) && this.catalog.get(id) !== undefined, CACHE_DEPTH);
+        if (this.cacheEnabled) this.candidates.set(key, cached);
       }
+      let list = cached.filter((c) => candidate(c.id)).slice(0, depth);
+      // a narrow filter can empty the cached list: then score with the filter itself
+      if (list.length < req.k && cached.length === CACHE_DEPTH) list = this.modelCandidates(history, candidate, depth);
+      lists.push(list);
+      for (const c of list) if (c.because) because.set(c.id, c.because);
     }
     // content neighbours of the taste vector
     const taste = dense <= 0 ? undefined : userVector(

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerModelCommands } from './commands/model.command.ts';
 import { registerServeCommands } from './commands/serve.command.ts';
 import { registerBenchCommands } from './commands/bench.command.ts';
+import { registerEvalCommands } from './commands/eval.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
 import { registerTrainCommands } from './commands/train.command.ts';
 import { runCli } from '../shared/cli/run-cli.ts';
@@ -16,6 +17,7 @@ registerServeCommands(program);
 registerModelCommands(program);
 registerBenchCommands(program);
 registerImportCommands(program);
+registerEvalCommands(program);
 registerTrainCommands(program);
 
 await runCli(program, process.argv);

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ContentSimilarityModel } from '../../../services/recommend/models/content-similarity.ts';
+import { InteractionMatrix } from '../../../services/recommend/models/interaction-matrix.ts';
+import { ItemCooccurrenceModel } from '../../../services/recommend/models/item-cooccurrence.ts';
+import { PopularityModel } from '../../../services/recommend/models/popularity.ts';
+import { EMPTY_HISTORY, historyOf } from '../../../services/recommend/models/user-history.ts';
+import { twoGroupMatrix } from './fixtures.ts';
+
+describe('ItemCooccurrenceModel', () => {
+  const m = twoGroupMatrix();
+
+  it('keeps sorted neighbours within the item’s group and scores histories by them', () => {
+    const cooc = ItemCooccurrenceModel.train(m, { neighbours: 5, beta: 0.5 });
+    const sim = cooc.similar(m.itemIndex('a1')!, 5);
+    expect(sim).toHaveLength(5);
+    for (let i = 1; i < sim.length; i++) expect(sim[i - 1]!.score).toBeGreaterThanOrEqual(sim[i]!.score);
+    expect(sim.map((s) => m.itemIds[s.item]).filter((id) => id!.startsWith('b'))).toEqual([]);
+    const out = new Float32Array(m.numItems);
+    cooc.score(historyOf([m.itemIndex('a1')!]), out);
+    for (const s of sim) expect(out[s.item]).toBeCloseTo(s.score, 6);
+  });
+
+  it('cosine: count / √(count_i · count_j)', () => {
+    const mm = InteractionMatrix.fromInteractions(
+      [['u1', 'x'], ['u1', 'y'], ['u2', 'x'], ['u3', 'y'], ['u3', 'x']].map(([userId, itemId]) => ({ userId: userId!, itemId: itemId!, weight: 1, timestamp: 0 })),
+    );
+    const cooc = ItemCooccurrenceModel.train(mm, { normalisation: 'cosine' });
+    expect(cooc.similar(mm.itemIndex('x')!, 1)[0]!.score).toBeCloseTo(2 / Math.sqrt(3 * 2), 6);
+  });
+});
+
+describe('PopularityModel', () => {
+  it('halves an interaction’s vote every half-life', () => {
+    const day = 86400;
+    const m = InteractionMatrix.fromInteractions([
+      { userId: 'u1', itemId: 'old', weight: 1, timestamp: 0 },
+      { userId: 'u2', itemId: 'new', weight: 1, timestamp: 10 * day },
+    ]);
+    const pop = PopularityModel.train(m, { halfLifeDays: 10 });
+    const out = new Float32Array(2);
+    pop.score(EMPTY_HISTORY, out);
+    expect(out[m.itemIndex('new')!]).toBeCloseTo(1, 6);
+    expect(out[m.itemIndex('old')!]).toBeCloseTo(0.5, 6);
+    const flat = PopularityModel.train(m, { halfLifeDays: Infinity });
+    flat.score(EMPTY_HISTORY, out);
+    expect(Array.from(out)).toEqual([1, 1]);
+  });
+});
+
+describe('ContentSimilarityModel', () => {
+  // items 0,1: genre A; item 2: genre B; item 3: both
+  const vectors = Float32Array.from([1, 0, 1, 0, 0, 1, 1, 1]);
+  const content = ContentSimilarityModel.fromVectors(vectors, 2, { recencyHalfLifeDays: 1 });
+
+  it('scores items by their dot product with the recency-weighted taste vector', () => {
+    const out = new Float32Array(4);
+    content.score(historyOf([0]), out);
+    expect(out[1]).toBeCloseTo(1, 6);
+    expect(out[2]).toBeCloseTo(0, 6);
+    expect(out[3]).toBeCloseTo(Math.SQRT1_2, 6);
+  });
+
+  it('weights recent history items more', () => {
+    const out = new Float32Array(4);
+    // genre-A item a day older than the genre-B one: B dominates the taste
+    content.score(historyOf([0, 2], [1, 1], [1_000_000, 1_000_000 + 86400]), out);
+    expect(out[2]!).toBeGreaterThan(out[1]!);
+    expect(Array.from(content.taste(historyOf([0, 2], [1, 1], [5, 5]))).map((x) => Number(x.toFixed(6)))).toEqual([0.5, 0.5]);
+  });
+});

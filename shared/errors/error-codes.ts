@@ -55,6 +55,11 @@ export const ERROR_CODES = {
   RECOMMENDER_NO_INTERACTIONS: { status: 400, message: 'there are no interactions to train a recommender on' },
   RECOMMENDER_ARTIFACT_INVALID: { status: 500, message: 'the trained recommender artefact is incomplete or corrupt' },
 
+  // text classifiers (intents, sentiment)
+  CLASSIFIER_TRAINING_DATA_INVALID: { status: 400, message: 'the labelled examples cannot train a classifier' },
+  CLASSIFIER_EMBEDDER_REQUIRED: { status: 500, message: 'this classifier uses embeddings but no embedding function was given' },
+  CLASSIFIER_MODEL_INVALID: { status: 500, message: 'the classifier model folder is incomplete or corrupt' },
+
   // vector indexes
   VECTOR_DIM_MISMATCH: { status: 400, message: 'the vector does not have the dimension of the index' },
   VECTOR_NOT_FINITE: { status: 400, message: 'a vector component is not a finite number' },

@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, type TextClassifierOptions } from '../../services/chat/classify/index.ts';
+import { crossValidate, evaluateTrainTest, stratifiedSplit, type Variant, type VariantResult } from '../../services/chat/eval/index.ts';
+import { defaultDataPaths, openConfiguredEmbedder, readLabelledData } from '../../services/chat/eval/index.ts';
+import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { loadConfig } from '../../shared/config/index.ts';
+import { appError } from '../../shared/errors/index.ts';
+
+const fraction = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`not a fraction in (0, 1): ${v}`);
+  return n;
+};
+const probability = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`not in [0, 1]: ${v}`);
+  return n;
+};
+const integer = (min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`not an integer >= ${min}: ${v}`);
+  return n;
+};
+const variantList = (v: string): Variant[] => {
+  const list = v.split(',').map((s) => s.trim());
+  for (const x of list) if (!['lexical', 'dense', 'combined'].includes(x)) throw new InvalidArgumentError(`unknown variant: ${x}`);
+  return list as Variant[];
+};
+
+interface EvalCliOptions {
+  train?: string;
+  test?: string;
+  data?: string;
+  split?: number;
+  folds?: number;
+  textColumn?: string;
+  labelColumn?: string;
+  seed: number;
+  dense: boolean;
+  variants?: Variant[];
+  threshold?: number;
+  json?: boolean;
+}
+
+function table(r: { variants: Partial<Record<Variant, VariantResult>> }): string {
+  const pct = (x: number | null) => (x === null ? '—' : (x * 100).toFixed(2).padStart(6));
+  const lines = ['variant      accuracy  macro-F1  train s  coverage  acc@thr  kNN w'];
+  for (const [name, v] of Object.entries(r.variants)) {
+    lines.push(
+      `${name.padEnd(12)} ${pct(v.accuracy)}    ${pct(v.macro_f1)}    ${String(v.train_seconds).padStart(6)}   ${pct(v.coverage)}   ${pct(v.accuracy_at_threshold)}   ${v.knn_weight.toFixed(2)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig();
+  const defaults = defaultDataPaths(config.AFFINITY_SHARED_DIR);
+  const base: TextClassifierOptions = task === 'intents' ? INTENT_DEFAULTS : SENTIMENT_DEFAULTS;
+  const columns = { text: o.textColumn, label: o.labelColumn };
+  if (o.data && (o.train || o.test)) throw appError('VALIDATION_FAILED', 'give either --data or --train/--test, not both');
+  if (o.split !== undefined && o.folds !== undefined) throw appError('VALIDATION_FAILED', 'give either --split or --folds, not both');
+  if (Boolean(o.train) !== Boolean(o.test)) throw appError('VALIDATION_FAILED', '--train and --test go together (or use --data with --split)');
+  // intents default to Banking77's own train/test files, sentiment to 10-fold CV over the UCI sentences
+  const pair = o.train && o.test ? { train: o.train, test: o.test } : !o.data && task === 'intents' ? { train: defaults.intentsTrain, test: defaults.intentsTest } : undefined;
+  const embedder = o.dense ? await openConfiguredEmbedder(config) : undefined;
+  try {
+    const evalOpts = { options: base, embed: embedder?.embed, variants: o.variants, threshold: o.threshold, progress };
+    let result: Record<string, unknown> & { variants: Partial<Record<Variant, VariantResult>> };
+    let sizes: { n_train: number; n_test: number };
+    if (pair) {
+      const train = readLabelledData(pair.train, columns);
+      const test = readLabelledData(pair.test, columns);
+      progress(`train ${pair.train} (${train.length}), test ${pair.test} (${test.length})`);
+      result = { protocol: 'train/test', train: path.resolve(pair.train), test: path.resolve(pair.test), ...(await evaluateTrainTest(train, test, evalOpts)) };
+      sizes = { n_train: train.length, n_test: test.length };
+    } else {
+      const source = o.data ?? defaults.sentiment;
+      const all = readLabelledData(source, columns);
+      const folds = o.folds ?? (o.split === undefined && task === 'sentiment' ? 10 : undefined);
+      if (folds !== undefined) {
+        progress(`${source}: ${all.length} texts, ${folds}-fold cross-validation, seed ${o.seed}`);
+        result = { protocol: `${folds}-fold cross-validation`, data: path.resolve(source), ...(await crossValidate(all, folds, o.seed, evalOpts)) };
+        sizes = { n_train: all.length - Math.round(all.length / folds), n_test: Math.round(all.length / folds) };
+      } else {
+        const testShare = o.split ?? 0.2;
+        const { train, test } = stratifiedSplit(all.map((e) => e.label), testShare, o.seed);
+        progress(`${source}: ${all.length} texts, stratified split ${1 - testShare}/${testShare}, seed ${o.seed}`);
+        const r = await evaluateTrainTest(train.map((i) => all[i]!), test.map((i) => all[i]!), evalOpts);
+        result = { protocol: `stratified split, test share ${testShare}`, data: path.resolve(source), ...r };
+        sizes = { n_train: train.length, n_test: test.length };
+      }
+    }
+    const main: Variant = result.variants.combined ? 'combined' : 'lexical';
+    const m = result.variants[main]!;
+    const out = {
+      task,
+      ...result,
+      ...sizes,
+      encoder: embedder ? embedder.info.id : null,
+      seed: o.seed,
+      main_variant: main,
+      accuracy: m.accuracy,
+      macro_f1: m.macro_f1,
+      train_seconds: m.train_seconds,
+      threshold: m.threshold,
+      coverage: m.coverage,
+      accuracy_at_threshold: m.accuracy_at_threshold,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    };
+    printResult(out, o, () => `${task} (${String(result.protocol)}); encoder ${out.encoder ?? 'none'}\n${table(result)}`);
+  } finally {
+    await embedder?.close();
+  }
+}
+
+function addOptions(cmd: Command): Command {
+  return cmd
+    .option('--train <file>', 'training CSV (with --test)')
+    .option('--test <file>', 'test CSV (with --train)')
+    .option('--data <path>', 'one CSV (or the UCI sentiment folder) to split or cross-validate')
+    .option('--split <fraction>', 'with --data: the stratified test share', fraction)
+    .option('--folds <k>', 'with --data: k-fold cross-validation instead of a split', integer(2))
+    .option('--text-column <name>', 'CSV column of the text (default: text, instruction, sentence…)')
+    .option('--label-column <name>', 'CSV column of the label (default: label, category, intent…)')
+    .option('--seed <n>', 'seed of splits and training', integer(0), 42)
+    .option('--no-dense', 'leave the encoder out: lexical features only')
+    .option('--variants <list>', 'comma-separated: lexical, dense, combined', variantList)
+    .option('--threshold <p>', 'unknown threshold on calibrated confidence (default: the classifier preset)', probability)
+    .option('--json', 'print one JSON object as the last line of stdout');
+}
+
+/**
+ * Adds `intents` and `sentiment` to an `eval` command: accuracy, macro-F1 and training time of
+ * the classifiers, for n-gram, embedding and combined features.
+ */
+export function registerNlpEvalCommands(evalCommand: Command): void {
+  addOptions(evalCommand.command('intents'))
+    .description('intent classifier: train/test files (default Banking77), or one CSV with --split or --folds')
+    .action((o: EvalCliOptions) => runEval('intents', o));
+  addOptions(evalCommand.command('sentiment'))
+    .description('sentiment classifier: k-fold cross-validation (default 10) over a folder or CSV, or --split / --train --test')
+    .action((o: EvalCliOptions) => runEval('sentiment', o));
+}

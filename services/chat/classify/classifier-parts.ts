@@ -1,0 +1,94 @@
+import type { ResolvedClassifierOptions } from './classifier-options.ts';
+import { ExampleIndex, exampleVector } from './example-index.ts';
+import { FeaturePipeline } from './feature-pipeline.ts';
+import { linearScores, type LinearModel } from './linear-model.ts';
+import { trainLinearSvm } from './linear-svm.ts';
+import { nbLogCountRatios, scaleColumns } from './nb-scaling.ts';
+import { trainSoftmaxRegression } from './softmax-regression.ts';
+import type { CsrMatrix } from './sparse-matrix.ts';
+
+/** What one training run produces: features, optional NB scaling, the head, the example index. */
+export interface ClassifierParts {
+  pipeline: FeaturePipeline;
+  nbScale: Float32Array | undefined;
+  head: LinearModel;
+  /** The index's vectors and labels, kept for serialisation. */
+  knnVectors: Float32Array[];
+  knnLabels: Int32Array;
+  index: ExampleIndex | undefined;
+}
+
+export async function fitParts(
+  texts: readonly string[],
+  embeddings: readonly Float32Array[] | undefined,
+  y: Int32Array,
+  classes: number,
+  o: ResolvedClassifierOptions,
+): Promise<ClassifierParts> {
+  const pipeline = FeaturePipeline.fit(texts, embeddings, o.features);
+  const x = pipeline.transform(texts, embeddings);
+  const nbScale = o.nbAlpha !== false && classes === 2 ? nbLogCountRatios(x, y, pipeline.lexicalCols, o.nbAlpha) : undefined;
+  const xh = nbScale ? scaleColumns(x, nbScale, pipeline.lexicalCols) : x;
+  const head =
+    o.head.kind === 'svm'
+      ? trainLinearSvm(xh, y, classes, { c: o.head.c ?? 1, seed: o.seed })
+      : trainSoftmaxRegression(xh, y, classes, { c: o.head.c ?? 30, epochs: o.head.epochs ?? 15, seed: o.seed });
+  const knnVectors = o.knn ? indexVectors(x, pipeline, o.knn.sketchDim) : [];
+  const index = o.knn ? await ExampleIndex.build(knnVectors, y, classes, o.knn) : undefined;
+  return { pipeline, nbScale, head, knnVectors, knnLabels: y, index };
+}
+
+export function indexVectors(x: CsrMatrix, pipeline: FeaturePipeline, sketchDim: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let r = 0; r < x.rows; r++) out.push(exampleVector(x, r, pipeline.lexicalCols, pipeline.lexicalCols > 0 ? sketchDim : 0));
+  return out;
+}
+
+/** Raw head scores and kNN vote (undefined without an index) of texts, row-major. */
+export async function scoreParts(
+  parts: ClassifierParts,
+  texts: readonly string[],
+  embeddings: readonly Float32Array[] | undefined,
+  sketchDim: number,
+): Promise<{ scores: Float32Array; vote: Float64Array | undefined }> {
+  const x = parts.pipeline.transform(texts, embeddings);
+  const xh = parts.nbScale ? scaleColumns(x, parts.nbScale, parts.pipeline.lexicalCols) : x;
+  const scores = linearScores(parts.head, xh);
+  const vote = parts.index ? await parts.index.vote(indexVectors(x, parts.pipeline, sketchDim)) : undefined;
+  return { scores, vote };
+}
+
+/**
+ * Calibrated class probabilities: the head's softmax at temperature `tHead`, mixed with the
+ * kNN vote at weight `knnWeight`, then sharpened or flattened by the final temperature.
+ */
+export function combine(
+  scores: Float32Array,
+  vote: Float64Array | undefined,
+  classes: number,
+  cal: { tHead: number; knnWeight: number; tFinal: number },
+): Float64Array {
+  const out = new Float64Array(scores.length);
+  for (let o = 0; o < scores.length; o += classes) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, scores[o + c]! / cal.tHead);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += (out[o + c] = Math.exp(scores[o + c]! / cal.tHead - max));
+    let total = 0;
+    for (let c = 0; c < classes; c++) {
+      let p = out[o + c]! / sum;
+      if (vote && cal.knnWeight > 0) p = (1 - cal.knnWeight) * p + cal.knnWeight * vote[o + c]!;
+      // final temperature on log-probabilities: p^(1/T), renormalised
+      out[o + c] = Math.pow(Math.max(p, 1e-300), 1 / cal.tFinal);
+      total += out[o + c]!;
+    }
+    for (let c = 0; c < classes; c++) out[o + c]! /= total;
+  }
+  return out;
+}
+
+/** Log of the mixed (pre-final-temperature) probabilities, the scores the final temperature is fitted on. */
+export function mixedLogits(scores: Float32Array, vote: Float64Array | undefined, classes: number, tHead: number, knnWeight: number): Float64Array {
+  const p = combine(scores, vote, classes, { tHead, knnWeight, tFinal: 1 });
+  return p.map((v) => Math.log(Math.max(v, 1e-300)));
+}

@@ -1,0 +1,236 @@
+import { appError } from '../../../shared/errors/index.ts';
+import { writeFolderAtomically, type FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
+import { stratifiedSplit } from '../eval/stratified-split.ts';
+import { resolveClassifierOptions, type EmbedFn, type ResolvedClassifierOptions, type TextClassifierOptions } from './classifier-options.ts';
+import { combine, fitParts, mixedLogits, scoreParts, type ClassifierParts } from './classifier-parts.ts';
+import { ExampleIndex } from './example-index.ts';
+import { partsToFiles, partsFromFiles, type Calibration, type ClassifierMeta } from './classifier-files.ts';
+import { fitTemperature, meanNll } from './temperature-scaling.ts';
+import { fromModelFiles, readModelFolder } from './model-files.ts';
+
+export interface LabelledExample {
+  text: string;
+  label: string;
+}
+
+export interface LabelScore {
+  label: string;
+  confidence: number;
+}
+
+export interface Prediction {
+  /** The likeliest label, or `unknown` when its calibrated confidence is below the threshold. */
+  label: string;
+  confidence: number;
+  /** The likeliest labels, best first (never `unknown`). */
+  top: LabelScore[];
+}
+
+export interface TrainOptions extends TextClassifierOptions {
+  /** Needed when the features use embeddings (`denseWeight` > 0); without one the dense part is left out. */
+  embed?: EmbedFn;
+  onProgress?: (stage: string) => void;
+}
+
+const UNKNOWN = 'unknown';
+
+/**
+ * A text classifier (intents, sentiment): TF-IDF word and character n-grams plus the encoder's
+ * embedding, a linear head, kNN over an index of the labelled examples mixed in, and
+ * temperature-scaled confidences fitted on a held-out part of the training data.
+ * @example
+ * const clf = await TextClassifier.train(examples, { ...INTENT_DEFAULTS, embed });
+ * const [p] = await clf.predict(['where is my card?']); // { label: 'card_arrival', confidence: 0.93, top: [...] }
+ */
+export class TextClassifier {
+  private constructor(
+    readonly meta: ClassifierMeta,
+    private readonly parts: ClassifierParts,
+    private readonly embedFn: EmbedFn | undefined,
+  ) {}
+
+  get labels(): readonly string[] {
+    return this.meta.labels;
+  }
+
+  get unknownThreshold(): number {
+    return this.meta.unknown_threshold;
+  }
+
+  /** Whether predicting needs embeddings. */
+  get usesEmbeddings(): boolean {
+    return this.parts.pipeline.usesDense;
+  }
+
+  static async train(examples: readonly LabelledExample[], options: TrainOptions = {}): Promise<TextClassifier> {
+    const started = performance.now();
+    checkExamples(examples);
+    const o = resolveClassifierOptions(options);
+    const say = options.onProgress ?? (() => {});
+    const labels = [...new Set(examples.map((e) => e.label))].sort();
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    const K = labels.length;
+    const texts = examples.map((e) => e.text);
+    const y = Int32Array.from(examples, (e) => labelIndex.get(e.label)!);
+    const dense = (o.features.denseWeight ?? 1) > 0 && options.embed !== undefined;
+    if (!dense) o.features = { ...o.features, denseWeight: 0 };
+    say(dense ? `embedding ${texts.length} texts` : 'no embeddings (lexical features only)');
+    const embeddings = dense ? await options.embed!(texts) : undefined;
+
+    // fit on all but a held-out split, calibrate on it
+    const { train, test } = stratifiedSplit(examples.map((e) => e.label), o.holdout, o.seed);
+    const pick = <T>(a: readonly T[] | undefined, idx: number[]) => (a ? idx.map((i) => a[i]!) : undefined);
+    say(`training on ${train.length}, calibrating on ${test.length}`);
+    const first = await fitParts(pick(texts, train)!, pick(embeddings, train), Int32Array.from(train, (i) => y[i]!), K, o);
+    const yHold = Int32Array.from(test, (i) => y[i]!);
+    const held = await scoreParts(first, pick(texts, test)!, pick(embeddings, test), sketchDim(o));
+    const cal = calibrate(held.scores, held.vote, yHold, K, o.knnWeights);
+    const holdout = holdoutReport(held.scores, held.vote, yHold, K, cal, o.unknownThreshold);
+
+    let parts = first;
+    if (o.refit) {
+      await first.index?.dispose();
+      say(`training again on all ${texts.length}`);
+      parts = await fitParts(texts, embeddings, y, K, o);
+    }
+    const meta: ClassifierMeta = {
+      format: 'affinity-text-classifier',
+      version: 1,
+      labels,
+      options: o,
+      calibration: cal,
+      unknown_threshold: o.unknownThreshold,
+      n_train: texts.length,
+      holdout,
+      train_seconds: Math.round((performance.now() - started) / 10) / 100,
+      created: new Date().toISOString(),
+    };
+    return new TextClassifier(meta, parts, options.embed);
+  }
+
+  /** Calibrated class probabilities of each text (row-major over `labels`). */
+  async probabilities(texts: readonly string[]): Promise<Float64Array> {
+    if (texts.length === 0) return new Float64Array(0);
+    let embeddings: Float32Array[] | undefined;
+    if (this.parts.pipeline.usesDense) {
+      if (!this.embedFn) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
+      embeddings = await this.embedFn([...texts]);
+    }
+    const { scores, vote } = await scoreParts(this.parts, texts, embeddings, sketchDim(this.meta.options));
+    return combine(scores, vote, this.labels.length, this.meta.calibration);
+  }
+
+  /**
+   * Label, calibrated confidence and the `topK` likeliest labels of each text.
+   * @example const [p] = await clf.predict(['I want my money back'], { threshold: 0.5 })
+   */
+  async predict(texts: readonly string[], opts: { topK?: number; threshold?: number } = {}): Promise<Prediction[]> {
+    const K = this.labels.length;
+    const topK = Math.max(1, Math.min(opts.topK ?? 5, K));
+    const threshold = opts.threshold ?? this.meta.unknown_threshold;
+    const p = await this.probabilities(texts);
+    return texts.map((_, r) => {
+      const order = Array.from({ length: K }, (_, c) => c).sort((a, b) => p[r * K + b]! - p[r * K + a]! || a - b);
+      const top = order.slice(0, topK).map((c) => ({ label: this.labels[c]!, confidence: p[r * K + c]! }));
+      const best = top[0]!;
+      return { label: best.confidence >= threshold ? best.label : UNKNOWN, confidence: best.confidence, top };
+    });
+  }
+
+  /** The model as a flat folder's files: manifest.json and binary arrays. */
+  toFiles(): FolderFile[] {
+    return partsToFiles(this.meta, this.parts);
+  }
+
+  static async fromFiles(files: readonly FolderFile[], opts: { embed?: EmbedFn } = {}): Promise<TextClassifier> {
+    const { meta, arrays } = fromModelFiles(files);
+    const m = meta as unknown as ClassifierMeta;
+    if (m.format !== 'affinity-text-classifier' || m.version !== 1) {
+      throw appError('CLASSIFIER_MODEL_INVALID', `not a text classifier of a known version (format ${String(m.format)}, version ${String(m.version)})`);
+    }
+    const parts = partsFromFiles(m, arrays);
+    if (parts.pipeline.usesDense && !opts.embed) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
+    if (m.options.knn && parts.knnVectors.length > 0) {
+      parts.index = await ExampleIndex.build(parts.knnVectors, parts.knnLabels, m.labels.length, m.options.knn);
+    }
+    return new TextClassifier(m, parts, opts.embed);
+  }
+
+  /** Writes the model folder atomically (replacing an earlier model folder there). */
+  async save(dir: string): Promise<void> {
+    await writeFolderAtomically(dir, this.toFiles(), {
+      mayReplace: async (existing) => {
+        const files = await readModelFolder(existing).catch(() => []);
+        return files.some((f) => f.path === 'manifest.json');
+      },
+    });
+  }
+
+  static async load(dir: string, opts: { embed?: EmbedFn } = {}): Promise<TextClassifier> {
+    return TextClassifier.fromFiles(await readModelFolder(dir), opts);
+  }
+
+  async dispose(): Promise<void> {
+    await this.parts.index?.dispose();
+  }
+}
+
+function sketchDim(o: ResolvedClassifierOptions): number {
+  return o.knn ? o.knn.sketchDim : 0;
+}
+
+function checkExamples(examples: readonly LabelledExample[]): void {
+  const bad = examples.findIndex((e) => typeof e.text !== 'string' || typeof e.label !== 'string' || e.label.trim() === '' || e.label === UNKNOWN);
+  if (bad >= 0) throw appError('CLASSIFIER_TRAINING_DATA_INVALID', `example ${bad} has no text or no label (or the reserved label "${UNKNOWN}")`, { index: bad });
+  const labels = new Set(examples.map((e) => e.label));
+  if (labels.size < 2) throw appError('CLASSIFIER_TRAINING_DATA_INVALID', `need examples of at least two labels, got ${labels.size}`, { labels: labels.size });
+}
+
+function accuracyOf(p: ArrayLike<number>, y: Int32Array, K: number): number {
+  let ok = 0;
+  for (let r = 0; r < y.length; r++) {
+    let best = 0;
+    for (let c = 1; c < K; c++) if (p[r * K + c]! > p[r * K + best]!) best = c;
+    if (best === y[r]) ok++;
+  }
+  return y.length ? ok / y.length : 0;
+}
+
+/** Temperature of the head, kNN weight (best held-out accuracy, then NLL), final temperature. */
+function calibrate(scores: Float32Array, vote: Float64Array | undefined, y: Int32Array, K: number, weights: number[]): Calibration {
+  const tHead = fitTemperature(scores, y, K);
+  let best = { knnWeight: 0, acc: -1, nll: Infinity };
+  for (const w of vote ? weights : [0]) {
+    const logits = mixedLogits(scores, vote, K, tHead, w);
+    const acc = accuracyOf(logits, y, K);
+    const nll = meanNll(logits, y, K);
+    if (acc > best.acc + 1e-12 || (Math.abs(acc - best.acc) <= 1e-12 && nll < best.nll)) best = { knnWeight: w, acc, nll };
+  }
+  const tFinal = fitTemperature(mixedLogits(scores, vote, K, tHead, best.knnWeight), y, K);
+  return { tHead, knnWeight: best.knnWeight, tFinal };
+}
+
+function holdoutReport(scores: Float32Array, vote: Float64Array | undefined, y: Int32Array, K: number, cal: Calibration, threshold: number) {
+  const p = combine(scores, vote, K, cal);
+  let covered = 0;
+  let right = 0;
+  for (let r = 0; r < y.length; r++) {
+    let best = 0;
+    for (let c = 1; c < K; c++) if (p[r * K + c]! > p[r * K + best]!) best = c;
+    if (p[r * K + best]! >= threshold) {
+      covered++;
+      if (best === y[r]) right++;
+    }
+  }
+  const logP = p.map((v) => Math.log(Math.max(v, 1e-300)));
+  return {
+    n: y.length,
+    head_accuracy: accuracyOf(scores, y, K),
+    knn_accuracy: vote ? accuracyOf(vote, y, K) : null,
+    accuracy: accuracyOf(p, y, K),
+    nll_uncalibrated: meanNll(scores, y, K),
+    nll: meanNll(logP, y, K),
+    coverage_at_threshold: y.length ? covered / y.length : 0,
+    accuracy_at_threshold: covered ? right / covered : null,
+  };
+}

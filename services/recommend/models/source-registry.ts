@@ -30,7 +30,8 @@ export interface SourceContext {
 export interface SourceFactory {
   name: SourceName;
   defaults: Params;
-  space: Record<string, readonly number[]>;
+  /** The grid searched (it may depend on what the context offers). */
+  space(ctx: SourceContext): Record<string, readonly number[]>;
   applicable(matrix: InteractionMatrix, ctx: SourceContext): boolean;
   train(matrix: InteractionMatrix, params: Params, ctx: SourceContext): CandidateSource;
 }
@@ -42,18 +43,25 @@ const halfLife = (days: number | undefined): number => (days && days > 0 ? days 
 export const SOURCE_FACTORIES: Record<SourceName, SourceFactory> = {
   ease: {
     name: 'ease',
-    defaults: { lambda: 200, sessionBase: 0.25, sessionSeconds: 120 },
-    space: { lambda: [50, 100, 200, 400, 800], sessionBase: [1, 0.5, 0.25, 0.1], sessionSeconds: [30, 120, 600] },
+    defaults: { lambda: 200, sessionBase: 0.25, sessionSeconds: 120, sideWeight: 3 },
+    space: (ctx) => ({
+      lambda: [50, 100, 200, 400, 800],
+      sessionBase: [1, 0.5, 0.25, 0.1],
+      sessionSeconds: [30, 120, 600],
+      ...(ctx.itemVectors ? { sideWeight: [0, 1, 3, 10] } : {}),
+    }),
     applicable: (m, ctx) => m.numItems <= ctx.easeMaxItems,
     train: (m, p, ctx) => {
       const s = session(p);
-      return EaseModel.train(m, { lambda: p.lambda!, maxItems: ctx.easeMaxItems, ...(s ? { session: s } : {}) });
+      const v = ctx.itemVectors;
+      const side = v && p.sideWeight ? { sideInformation: { vectors: v.vectors, dimension: v.dimension, weight: p.sideWeight } } : {};
+      return EaseModel.train(m, { lambda: p.lambda!, maxItems: ctx.easeMaxItems, ...(s ? { session: s } : {}), ...side });
     },
   },
   ials: {
     name: 'ials',
     defaults: { factors: 64, regularization: 0.02, unobservedWeight: 0.2, regExponent: 1 },
-    space: { regularization: [0.01, 0.014, 0.02, 0.028, 0.04], unobservedWeight: [0.1, 0.2, 0.4] },
+    space: () => ({ regularization: [0.01, 0.014, 0.02, 0.028, 0.04], unobservedWeight: [0.1, 0.2, 0.4] }),
     applicable: () => true,
     train: (m, p, ctx) =>
       IalsModel.train(m, {
@@ -68,7 +76,7 @@ export const SOURCE_FACTORIES: Record<SourceName, SourceFactory> = {
   cooccurrence: {
     name: 'cooccurrence',
     defaults: { alpha: 1, beta: 0.3, neighbours: 200, sessionBase: 0.1, sessionSeconds: 300 },
-    space: { beta: [0.1, 0.3, 0.5, 0.7], alpha: [0.5, 1], sessionBase: [1, 0.25, 0.1] },
+    space: () => ({ beta: [0.1, 0.3, 0.5, 0.7], alpha: [0.5, 1], sessionBase: [1, 0.25, 0.1] }),
     applicable: () => true,
     train: (m, p) => {
       const s = session(p);
@@ -78,14 +86,14 @@ export const SOURCE_FACTORIES: Record<SourceName, SourceFactory> = {
   popularity: {
     name: 'popularity',
     defaults: { halfLifeDays: 30 },
-    space: { halfLifeDays: [7, 30, 180, 0] },
+    space: () => ({ halfLifeDays: [7, 30, 180, 0] }),
     applicable: () => true,
     train: (m, p) => PopularityModel.train(m, { halfLifeDays: halfLife(p.halfLifeDays) }),
   },
   content: {
     name: 'content',
     defaults: { recencyHalfLifeDays: 30 },
-    space: { recencyHalfLifeDays: [7, 30, 365] },
+    space: () => ({ recencyHalfLifeDays: [7, 30, 365] }),
     applicable: (m, ctx) => ctx.itemVectors !== undefined && ctx.itemVectors.vectors.length === m.numItems * ctx.itemVectors.dimension,
     train: (_m, p, ctx) => {
       const v = ctx.itemVectors!;

@@ -90,7 +90,7 @@ export function trainRecommender(interactions: Iterable<Interaction>, items?: Ca
     const alone: Record<string, number> = {};
     for (const f of factories) {
       const searchCtx = { ...ctx, epochs: options.tuningEpochs ?? 8 };
-      const search = coordinateSearch(params[f.name]!, f.space, (p) => validationNdcg(f.train(split.train, p, searchCtx), split.users, k));
+      const search = coordinateSearch(params[f.name]!, f.space(ctx), (p) => validationNdcg(f.train(split.train, p, searchCtx), split.users, k));
       params[f.name] = search.best;
       alone[f.name] = search.score;
       say(`tuned ${f.name}: ${JSON.stringify(search.best)} nDCG@${k} ${search.score.toFixed(4)} (${search.trials.length} trials, ${sum(search.trials.map((t) => t.seconds)).toFixed(1)} s)`);

@@ -53,6 +53,7 @@ function table(r: EvaluationReport): string {
     ref,
     `best: ${r.best} (${(['ndcg', 'map', 'precision', 'recall'] as const).map(met).join(', ')})`,
     `blend weights: ${Object.entries(r.model.weightsByName()).map(([n, w]) => `${n} ${w}`).join(', ')}`,
+    `train s: each source's final training on the training split; for the blend, validation tuning plus every source's training`,
   ].join('\n');
 }
 

@@ -49,7 +49,7 @@ export interface TrainRecommenderOptions {
 }
 
 /** Weights used without tuning: what tuning chose on MovieLens-100K, rounded. */
-export const DEFAULT_BLEND_WEIGHTS: Record<SourceName, number> = { ease: 1, ials: 1.4, cooccurrence: 0.1, popularity: 0.05, content: 0.3 };
+export const DEFAULT_BLEND_WEIGHTS: Record<SourceName, number> = { ease: 0.7, ials: 1.4, cooccurrence: 0.05, popularity: 0.1, content: 0.5 };
 
 /**
  * Trains every candidate source and the blend. With tuning (the default), each source's

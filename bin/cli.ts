@@ -1,11 +1,13 @@
 // Wires the `affinity` CLI together; each command lives in bin/commands/<name>.command.ts.
 import { Command } from 'commander';
-import { registerModelCommands } from './commands/model.command.ts';
-import { registerServeCommands } from './commands/serve.command.ts';
 import { registerBenchCommands } from './commands/bench.command.ts';
 import { registerEvalCommands } from './commands/eval.command.ts';
+import { registerNlpEvalCommands } from './commands/eval-nlp.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
+import { registerModelCommands } from './commands/model.command.ts';
+import { registerServeCommands } from './commands/serve.command.ts';
 import { registerTrainCommands } from './commands/train.command.ts';
+import { registerNlpTrainCommands } from './commands/train-nlp.command.ts';
 import { runCli } from '../shared/cli/run-cli.ts';
 
 const program = new Command('affinity')
@@ -17,7 +19,8 @@ registerServeCommands(program);
 registerModelCommands(program);
 registerBenchCommands(program);
 registerImportCommands(program);
+registerNlpTrainCommands(registerTrainCommands(program));
 registerEvalCommands(program);
-registerTrainCommands(program);
+registerNlpEvalCommands(program.commands.find((c) => c.name() === 'eval')!);
 
 await runCli(program, process.argv);

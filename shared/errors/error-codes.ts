@@ -40,6 +40,11 @@ export const ERROR_CODES = {
   EVENT_ITEM_UNKNOWN: { status: 400, message: 'an event refers to an item that is not in the catalog' },
   DUPLICATE_ID_IN_BATCH: { status: 400, message: 'the same id appears twice in one batch' },
 
+  // queues and jobs
+  QUEUE_UNAVAILABLE: { status: 503, message: 'the job queue (Redis) is not reachable; retry later' },
+  JOB_UNKNOWN: { status: 400, message: 'no such job name' },
+  JOB_NOT_FOUND: { status: 404, message: 'no job with that id' },
+
   // model registry
   REGISTRY_INVALID_NAME: { status: 400, message: 'not a valid model kind or version name' },
   REGISTRY_VERSION_NOT_FOUND: { status: 404, message: 'no such model version' },

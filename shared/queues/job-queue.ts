@@ -1,0 +1,95 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { appError } from '../errors/index.ts';
+import { JOB_NAMES, QUEUE_OF, type JobName, type JobPayloads, type JobProgress, type QueueName } from './job-catalog.ts';
+import { bullConnection } from './redis-connection.ts';
+
+export interface JobState {
+  id: string;
+  name: JobName;
+  state: string;
+  progress: JobProgress | null;
+  attempts: number;
+  result: unknown;
+  failedReason: string | null;
+  created: string;
+  finished: string | null;
+}
+
+/** Retries with exponential backoff for transient failures; history kept for inspection. */
+const DEFAULTS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { count: 500 },
+  removeOnFail: { count: 500 },
+};
+
+/**
+ * The producer side: enqueue jobs by name, look them up, schedule the nightly flow.
+ * @example const q = new JobQueue(config.REDIS_URL, 'affinity'); await q.enqueue('train-recommend', {})
+ */
+export class JobQueue {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: bullConnection(this.redisUrl), prefix: this.prefix });
+      q.on('error', () => undefined); // connection errors surface on the calls themselves
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  allQueues(): Queue[] {
+    for (const name of new Set(Object.values(QUEUE_OF))) this.queue(name);
+    return [...this.queues.values()];
+  }
+
+  /**
+   * Adds a job. A `jobId` makes it idempotent: a second enqueue with the same id is a no-op
+   * while the first is kept.
+   */
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts: JobsOptions = {}): Promise<string> {
+    try {
+      const job = await this.queue(QUEUE_OF[name]).add(name, payload, { ...DEFAULTS, ...opts });
+      return job.id!;
+    } catch (err) {
+      throw appError('QUEUE_UNAVAILABLE', `could not enqueue ${name}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
+    }
+  }
+
+  async get(id: string): Promise<JobState | undefined> {
+    for (const q of this.allQueues()) {
+      const job = await q.getJob(id);
+      if (!job) continue;
+      return {
+        id: job.id!,
+        name: job.name as JobName,
+        state: await job.getState(),
+        progress: typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null,
+        attempts: job.attemptsMade,
+        result: job.returnvalue ?? null,
+        failedReason: job.failedReason ?? null,
+        created: new Date(job.timestamp).toISOString(),
+        finished: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+      };
+    }
+    return undefined;
+  }
+
+  /** (Re)installs the nightly flow's repeatable schedule. */
+  async scheduleNightly(cron: string, tz: string): Promise<void> {
+    await this.queue(QUEUE_OF.nightly).upsertJobScheduler('nightly', { pattern: cron, tz }, { name: 'nightly', data: {}, opts: DEFAULTS });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export { JOB_NAMES };

@@ -23,6 +23,17 @@ export const configSchema = z.object({
   /** Largest JSON body accepted, in bytes or with a unit (`8mb`). */
   HTTP_BODY_LIMIT: z.string().default('8mb'),
 
+  /** Redis: queues, chat sessions, hot-reload signals. */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and queue of this deployment (several can share one Redis). */
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('affinity'),
+  /** `npm start` runs the API and the workers: in one process, two processes, or the API only. */
+  START_MODE: z.enum(['one-process', 'two-processes', 'api-only']).default('two-processes'),
+  /** The nightly retraining flow's schedule (cron) and time zone; empty cron disables it. */
+  NIGHTLY_CRON: z.string().default('0 3 * * *'),
+  NIGHTLY_TZ: z.string().default('UTC'),
+  /** A candidate is promoted unless its main metric is worse than the current one's by more than this. */
+  PROMOTE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.005),
   /** SQLite database file (default `<AFFINITY_DATA_DIR>/affinity.db`). */
   DATABASE_FILE: z.string().default(''),
   /** `full` keeps acknowledged writes through a power loss; `normal` through a process crash. */

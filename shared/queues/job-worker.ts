@@ -1,0 +1,77 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { isAppError } from '../errors/index.ts';
+import type { Logger } from '../logging/logger.ts';
+import { QUEUE_OF, type JobName, type JobOutcome, type JobPayloads, type QueueName } from './job-catalog.ts';
+import { bullConnection } from './redis-connection.ts';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  log: Logger;
+  /** Reports the stage and percent done (shown by `GET /v1/admin/jobs/:id` and Bull Board). */
+  progress(stage: string, percent: number): Promise<void>;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], ctx: JobContext) => Promise<JobOutcome>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+
+export interface WorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  handlers: JobHandlers;
+  log: Logger;
+  /** Jobs run at once per queue. @defaultValue 1 */
+  concurrency?: number;
+}
+
+/**
+ * Runs the handlers for every queue that has one. Expected outcomes come back as a status;
+ * errors with a 4xx code can never succeed and are marked unrecoverable (no retry); other
+ * errors are retried with backoff.
+ */
+export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; workers: Worker[] } {
+  const queues = new Set<QueueName>((Object.keys(opts.handlers) as JobName[]).map((n) => QUEUE_OF[n]));
+  const workers = [...queues].map((queue) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const handler = opts.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
+        if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
+        const log = opts.log.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+        const ctx: JobContext = {
+          jobId: job.id!,
+          attempt: job.attemptsMade + 1,
+          log,
+          progress: async (stage, percent) => {
+            await job.updateProgress({ stage, percent: Math.round(percent) });
+            log.info({ stage, percent: Math.round(percent) }, 'progress');
+          },
+        };
+        const started = performance.now();
+        try {
+          const outcome = await handler(job.data as JobPayloads[JobName], ctx);
+          log.info({ ...outcome, seconds: Math.round((performance.now() - started) / 100) / 10 }, `${job.name} finished`);
+          return outcome;
+        } catch (err) {
+          if (isAppError(err) && err.status < 500) {
+            log.warn({ code: err.code, msg: err.message }, `${job.name} can never succeed`);
+            throw new UnrecoverableError(`${err.code}: ${err.message}`);
+          }
+          log.error({ err }, `${job.name} failed; it will be retried`);
+          throw err;
+        }
+      },
+      { connection: bullConnection(opts.redisUrl), prefix: opts.prefix, concurrency: opts.concurrency ?? 1 },
+    );
+    worker.on('error', (err) => opts.log.warn({ err: err.message, queue }, 'worker connection error'));
+    return worker;
+  });
+  return {
+    workers,
+    // close() lets the running job finish (or, past the lock, hands it back to the queue)
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

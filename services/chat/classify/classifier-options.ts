@@ -41,7 +41,7 @@ export function resolveClassifierOptions(o: TextClassifierOptions = {}): Resolve
     features: o.features ?? {},
     head: o.head ?? { kind: 'svm', c: 1 },
     nbAlpha: o.nbAlpha ?? false,
-    knn: o.knn === false ? false : { k: 10, tau: 0.1, sketchDim: 1024, ...o.knn },
+    knn: o.knn === false ? false : { k: 10, tau: 0.1, sketchDim: 1024, denseWeight: 1, ...o.knn },
     knnWeights: o.knnWeights ?? [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
     holdout: o.holdout ?? 0.15,
     refit: o.refit ?? true,

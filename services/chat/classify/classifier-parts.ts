@@ -1,5 +1,5 @@
 import type { ResolvedClassifierOptions } from './classifier-options.ts';
-import { ExampleIndex, exampleVector } from './example-index.ts';
+import { ExampleIndex, exampleVector, type KnnOptions } from './example-index.ts';
 import { FeaturePipeline } from './feature-pipeline.ts';
 import { linearScores, type LinearModel } from './linear-model.ts';
 import { trainLinearSvm } from './linear-svm.ts';
@@ -33,14 +33,15 @@ export async function fitParts(
     o.head.kind === 'svm'
       ? trainLinearSvm(xh, y, classes, { c: o.head.c ?? 1, seed: o.seed })
       : trainSoftmaxRegression(xh, y, classes, { c: o.head.c ?? 30, epochs: o.head.epochs ?? 15, seed: o.seed });
-  const knnVectors = o.knn ? indexVectors(x, pipeline, o.knn.sketchDim) : [];
+  const knnVectors = o.knn ? indexVectors(x, pipeline, o.knn) : [];
   const index = o.knn ? await ExampleIndex.build(knnVectors, y, classes, o.knn) : undefined;
   return { pipeline, nbScale, head, knnVectors, knnLabels: y, index };
 }
 
-export function indexVectors(x: CsrMatrix, pipeline: FeaturePipeline, sketchDim: number): Float32Array[] {
+export function indexVectors(x: CsrMatrix, pipeline: FeaturePipeline, knn: Required<KnnOptions>): Float32Array[] {
   const out: Float32Array[] = [];
-  for (let r = 0; r < x.rows; r++) out.push(exampleVector(x, r, pipeline.lexicalCols, pipeline.lexicalCols > 0 ? sketchDim : 0));
+  const sketch = pipeline.lexicalCols > 0 ? knn.sketchDim : 0;
+  for (let r = 0; r < x.rows; r++) out.push(exampleVector(x, r, pipeline.lexicalCols, sketch, knn.denseWeight));
   return out;
 }
 
@@ -49,12 +50,12 @@ export async function scoreParts(
   parts: ClassifierParts,
   texts: readonly string[],
   embeddings: readonly Float32Array[] | undefined,
-  sketchDim: number,
+  knn: Required<KnnOptions> | false,
 ): Promise<{ scores: Float32Array; vote: Float64Array | undefined }> {
   const x = parts.pipeline.transform(texts, embeddings);
   const xh = parts.nbScale ? scaleColumns(x, parts.nbScale, parts.pipeline.lexicalCols) : x;
   const scores = linearScores(parts.head, xh);
-  const vote = parts.index ? await parts.index.vote(indexVectors(x, parts.pipeline, sketchDim)) : undefined;
+  const vote = parts.index && knn ? await parts.index.vote(indexVectors(x, parts.pipeline, knn)) : undefined;
   return { scores, vote };
 }
 

@@ -8,6 +8,8 @@ export interface KnnOptions {
   tau?: number;
   /** Dimension of the count sketch that stands for the lexical columns in the index. @defaultValue 1024 */
   sketchDim?: number;
+  /** Weight of the (unit) embedding against the (unit) lexical sketch in the index vectors. @defaultValue 1 */
+  denseWeight?: number;
 }
 
 /** Examples up to this many are searched exactly; beyond, through HNSW. */
@@ -20,14 +22,21 @@ function mix(c: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+function normalizeRange(v: Float32Array, from: number, to: number, weight: number): void {
+  let norm = 0;
+  for (let k = from; k < to; k++) norm += v[k]! * v[k]!;
+  const f = norm > 0 ? weight / Math.sqrt(norm) : 0;
+  for (let k = from; k < to; k++) v[k]! *= f;
+}
+
 /**
  * The vector of one feature row as the index stores it: the lexical columns (`< lexicalCols`)
  * folded into `sketchDim` signed buckets (a count sketch, which keeps inner products in
- * expectation), followed by the dense columns as they are; then L2-normalised. This puts
- * sparse n-gram evidence and the encoder's embedding into one dense vector that any
- * `VectorIndex` backend can search.
+ * expectation) and normalised, followed by the dense columns normalised and times
+ * `denseWeight`; then L2-normalised as a whole. This puts sparse n-gram evidence and the
+ * encoder's embedding into one dense vector that any `VectorIndex` backend can search.
  */
-export function exampleVector(x: CsrMatrix, row: number, lexicalCols: number, sketchDim: number): Float32Array {
+export function exampleVector(x: CsrMatrix, row: number, lexicalCols: number, sketchDim: number, denseWeight = 1): Float32Array {
   const out = new Float32Array(sketchDim + (x.cols - lexicalCols));
   for (let p = x.indptr[row]!; p < x.indptr[row + 1]!; p++) {
     const c = x.indices[p]!;
@@ -37,6 +46,8 @@ export function exampleVector(x: CsrMatrix, row: number, lexicalCols: number, sk
       out[h % sketchDim]! += (h & 0x80000000 ? -1 : 1) * x.data[p]!;
     } else out[sketchDim + c - lexicalCols] = x.data[p]!;
   }
+  normalizeRange(out, 0, sketchDim, 1);
+  normalizeRange(out, sketchDim, out.length, denseWeight);
   let norm = 0;
   for (let k = 0; k < out.length; k++) norm += out[k]! * out[k]!;
   if (norm > 0) {

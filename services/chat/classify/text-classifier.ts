@@ -1,7 +1,7 @@
 import { appError } from '../../../shared/errors/index.ts';
 import { writeFolderAtomically, type FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
 import { stratifiedSplit } from '../eval/stratified-split.ts';
-import { resolveClassifierOptions, type EmbedFn, type ResolvedClassifierOptions, type TextClassifierOptions } from './classifier-options.ts';
+import { resolveClassifierOptions, type EmbedFn, type TextClassifierOptions } from './classifier-options.ts';
 import { combine, fitParts, mixedLogits, scoreParts, type ClassifierParts } from './classifier-parts.ts';
 import { ExampleIndex } from './example-index.ts';
 import { partsToFiles, partsFromFiles, type Calibration, type ClassifierMeta } from './classifier-files.ts';
@@ -83,7 +83,7 @@ export class TextClassifier {
     say(`training on ${train.length}, calibrating on ${test.length}`);
     const first = await fitParts(pick(texts, train)!, pick(embeddings, train), Int32Array.from(train, (i) => y[i]!), K, o);
     const yHold = Int32Array.from(test, (i) => y[i]!);
-    const held = await scoreParts(first, pick(texts, test)!, pick(embeddings, test), sketchDim(o));
+    const held = await scoreParts(first, pick(texts, test)!, pick(embeddings, test), o.knn);
     const cal = calibrate(held.scores, held.vote, yHold, K, o.knnWeights);
     const holdout = holdoutReport(held.scores, held.vote, yHold, K, cal, o.unknownThreshold);
 
@@ -116,7 +116,7 @@ export class TextClassifier {
       if (!this.embedFn) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
       embeddings = await this.embedFn([...texts]);
     }
-    const { scores, vote } = await scoreParts(this.parts, texts, embeddings, sketchDim(this.meta.options));
+    const { scores, vote } = await scoreParts(this.parts, texts, embeddings, this.meta.options.knn);
     return combine(scores, vote, this.labels.length, this.meta.calibration);
   }
 
@@ -175,10 +175,6 @@ export class TextClassifier {
   }
 }
 
-function sketchDim(o: ResolvedClassifierOptions): number {
-  return o.knn ? o.knn.sketchDim : 0;
-}
-
 function checkExamples(examples: readonly LabelledExample[]): void {
   const bad = examples.findIndex((e) => typeof e.text !== 'string' || typeof e.label !== 'string' || e.label.trim() === '' || e.label === UNKNOWN);
   if (bad >= 0) throw appError('CLASSIFIER_TRAINING_DATA_INVALID', `example ${bad} has no text or no label (or the reserved label "${UNKNOWN}")`, { index: bad });
@@ -198,7 +194,9 @@ function accuracyOf(p: ArrayLike<number>, y: Int32Array, K: number): number {
 
 /** Temperature of the head, kNN weight (best held-out accuracy, then NLL), final temperature. */
 function calibrate(scores: Float32Array, vote: Float64Array | undefined, y: Int32Array, K: number, weights: number[]): Calibration {
-  const tHead = fitTemperature(scores, y, K);
+  // Laplace-style: never fit as if held-out accuracy could be exactly 100%
+  const eps = 1 / (y.length + 2);
+  const tHead = fitTemperature(scores, y, K, eps);
   let best = { knnWeight: 0, acc: -1, nll: Infinity };
   for (const w of vote ? weights : [0]) {
     const logits = mixedLogits(scores, vote, K, tHead, w);
@@ -206,7 +204,7 @@ function calibrate(scores: Float32Array, vote: Float64Array | undefined, y: Int3
     const nll = meanNll(logits, y, K);
     if (acc > best.acc + 1e-12 || (Math.abs(acc - best.acc) <= 1e-12 && nll < best.nll)) best = { knnWeight: w, acc, nll };
   }
-  const tFinal = fitTemperature(mixedLogits(scores, vote, K, tHead, best.knnWeight), y, K);
+  const tFinal = fitTemperature(mixedLogits(scores, vote, K, tHead, best.knnWeight), y, K, eps);
   return { tHead, knnWeight: best.knnWeight, tFinal };
 }
 

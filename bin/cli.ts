@@ -8,6 +8,7 @@ import { registerModelCommands } from './commands/model.command.ts';
 import { registerServeCommands } from './commands/serve.command.ts';
 import { registerTrainCommands } from './commands/train.command.ts';
 import { registerNlpTrainCommands } from './commands/train-nlp.command.ts';
+import { registerWorkCommand } from './commands/work.command.ts';
 import { runCli } from '../shared/cli/run-cli.ts';
 
 const program = new Command('affinity')
@@ -16,6 +17,7 @@ const program = new Command('affinity')
   .configureHelp({ sortSubcommands: true });
 
 registerServeCommands(program);
+registerWorkCommand(program);
 registerModelCommands(program);
 registerBenchCommands(program);
 registerImportCommands(program);

@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
@@ -8,9 +11,23 @@ import { composeApi } from '../compose-api.ts';
  * Runs the API: listens at once (answering 503 until the models are loaded), loads them in
  * the background, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and exits.
  */
-async function serve(): Promise<void> {
+async function serve(withWorkers: boolean): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL });
+  let stopping = false;
+  let workerProcess: ChildProcess | undefined;
+  let inProcessWorkers: { close(): Promise<void> } | undefined;
+  if (withWorkers && config.START_MODE === 'two-processes') {
+    // the workers in a process of their own: a long training run never slows a request
+    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
+    workerProcess = spawn(process.execPath, [cli, 'work'], { stdio: 'inherit', env: process.env });
+    workerProcess.on('exit', (code, signal) => {
+      if (!stopping) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
+    });
+  } else if (withWorkers && config.START_MODE === 'one-process') {
+    const { composeWorkers } = await import('../compose-worker.ts');
+    inProcessWorkers = await composeWorkers(config, log);
+  }
   const api = composeApi(config, log);
   const server: Server = await new Promise((resolve) => {
     const s = api.app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -19,13 +36,13 @@ async function serve(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, host: config.HOST }, `Affinity API listening on http://localhost:${port}`);
 
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight requests');
+    workerProcess?.kill('SIGTERM');
     server.close(() => {
-      void api.close().finally(() => {
+      void Promise.all([api.close(), inProcessWorkers?.close()]).finally(() => {
         log.info('stopped');
         process.exit(0);
       });
@@ -48,9 +65,9 @@ export function registerServeCommands(program: Command): void {
   program
     .command('serve')
     .description('run the HTTP API only (port from PORT, default 8080)')
-    .action(serve);
+    .action(() => serve(false));
   program
     .command('start')
-    .description('run the whole system on embedded defaults (what `npm start` runs)')
-    .action(serve);
+    .description('run the whole system on embedded defaults (what `npm start` runs): the API and the workers (START_MODE)')
+    .action(() => serve(true));
 }

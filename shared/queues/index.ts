@@ -2,3 +2,6 @@ export { JOB_NAMES, QUEUE_OF, isJobName, type JobName, type JobOutcome, type Job
 export { JobQueue, type JobState } from './job-queue.ts';
 export { startJobWorkers, type JobContext, type JobHandler, type JobHandlers } from './job-worker.ts';
 export { bullConnection } from './redis-connection.ts';
+export { ModelSignals, type ModelSignal } from './model-signals.ts';
+export { runInThread } from './run-in-thread.ts';
+export { jobsRouter } from './jobs.routes.ts';

@@ -1,1 +1,2 @@
 export { ModelRegistry, newVersionName, type ModelVersion, type VersionManifest, type VersionStatus } from './model-registry.ts';
+export { registryRouter, type OnModelChange } from './registry.routes.ts';

@@ -131,6 +131,22 @@ export class ModelRegistry {
     return { ...target, manifest: { ...target.manifest, status: 'promoted' } };
   }
 
+  /**
+   * Puts back the version that was in service before the current one (the current one's
+   * parent, or the newest earlier retired version) and returns it.
+   */
+  async rollback(kind: string): Promise<ModelVersion> {
+    const current = await this.current(kind);
+    if (!current) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no version in service`, { kind });
+    const earlier = (await this.list(kind)).filter((v) => v.manifest.version < current.manifest.version && v.manifest.status === 'retired');
+    const parent = current.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined;
+    const target = parent ?? earlier.at(-1);
+    if (!target) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no earlier version to roll back to`, { kind });
+    const restored = await this.promote(kind, target.manifest.version);
+    await this.setStatus(kind, current.manifest.version, 'retired', `rolled back to ${target.manifest.version}`);
+    return restored;
+  }
+
   /** Records that a candidate was not put in service, and why. */
   async reject(kind: string, version: string, note: string): Promise<void> {
     await this.setStatus(kind, version, 'rejected', note);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       EMBED_WORKERS: '1',
       EMBED_INTRA_OP_THREADS: '1',
       DB_SYNCHRONOUS: 'normal',
+      // queues and signals of one test never meet another's
+      REDIS_PREFIX: `test-${randomUUID()}`,
       ...overrides,
     },
   );

@@ -1,0 +1,40 @@
+// Runs in a job thread (see shared/queues/run-in-thread.ts): trains the recommender from the
+// database into the registry. Arguments and result cross threads, so both are plain data.
+import { loadConfig } from '../../../shared/config/index.ts';
+import { ModelRegistry } from '../../../shared/registry/index.ts';
+import { openDatabase } from '../../../shared/storage/index.ts';
+import { catalogMigrations } from '../catalog/catalog.migrations.ts';
+import { CatalogRepository } from '../catalog/catalog.repository.ts';
+import { registryRoot } from '../create-recommend.ts';
+import { trainFromCatalog } from '../training/train-from-catalog.ts';
+
+export interface TrainRecommendArgs {
+  env: Record<string, string | undefined>;
+  seed?: number;
+  tune?: boolean;
+}
+
+export interface TrainRecommendResult {
+  version: string;
+  promoted: boolean;
+  metric: number;
+  currentMetric: number | null;
+  seconds: number;
+}
+
+export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m: string) => void): Promise<TrainRecommendResult> {
+  const config = loadConfig(args.env);
+  const db = openDatabase(config);
+  try {
+    await db.migrate(catalogMigrations);
+    const r = await trainFromCatalog(new CatalogRepository(db), new ModelRegistry(registryRoot(config)), {
+      seed: args.seed,
+      tune: args.tune,
+      tolerance: config.PROMOTE_TOLERANCE,
+      onProgress: progress,
+    });
+    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, seconds: r.seconds };
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { appError } from '../errors/index.ts';
+import { parseOr400 } from '../http/index.ts';
+import { isJobName, type JobPayloads } from './job-catalog.ts';
+import type { JobQueue } from './job-queue.ts';
+
+const payloads: { [N in keyof JobPayloads]: z.ZodType<JobPayloads[N]> } = {
+  'embed-items': z.object({ itemIds: z.array(z.string().min(1).max(256)).min(1).max(10_000) }).strict(),
+  'rebuild-index': z.object({}).strict() as z.ZodType<Record<string, never>>,
+  'train-recommend': z.object({ seed: z.number().int().min(0).optional(), tune: z.boolean().optional() }).strict(),
+  'train-intents': z.object({ seed: z.number().int().min(0).optional() }).strict(),
+  'train-sentiment': z.object({ seed: z.number().int().min(0).optional() }).strict(),
+  nightly: z.object({}).strict() as z.ZodType<Record<string, never>>,
+};
+
+/** `POST /v1/admin/jobs/:name` runs a job now (202 with its id); `GET /v1/admin/jobs/:id` its state and progress. */
+export function jobsRouter(queue: JobQueue): Router {
+  const router = Router();
+  router.post('/v1/admin/jobs/:name', async (req, res) => {
+    const name = req.params.name;
+    if (!isJobName(name)) throw appError('JOB_UNKNOWN', `no job "${name}"; jobs: ${Object.keys(payloads).join(', ')}`, { jobs: Object.keys(payloads) });
+    const payload = parseOr400(payloads[name], req.body ?? {});
+    const id = await queue.enqueue(name, payload as never);
+    res.status(202).json({ id, name, state: 'queued' });
+  });
+  router.get('/v1/admin/jobs/:id', async (req, res) => {
+    const id = parseOr400(z.string().min(1).max(128), req.params.id, 'id');
+    const state = await queue.get(id).catch((err: unknown) => {
+      throw appError('QUEUE_UNAVAILABLE', `cannot read job ${id}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    if (!state) throw appError('JOB_NOT_FOUND', `no job ${id}`, { id });
+    res.json(state);
+  });
+  return router;
+}

@@ -1,7 +1,7 @@
 import { appError } from '../../../shared/errors/index.ts';
 import type { FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
 import type { ResolvedClassifierOptions } from './classifier-options.ts';
-import type { ClassifierParts } from './classifier-parts.ts';
+import type { ClassifierParts, QuantizedVectors } from './classifier-parts.ts';
 import { FeaturePipeline, type FeatureState } from './feature-pipeline.ts';
 import { toModelFiles, type StoredArray } from './model-files.ts';
 
@@ -39,11 +39,10 @@ export function partsToFiles(meta: ClassifierMeta, p: ClassifierParts): FolderFi
   if (s.char) Object.assign(arrays, { char_keys: s.char.keys, char_idf: s.char.idf });
   if (s.denseMean) arrays.dense_mean = s.denseMean;
   if (p.nbScale) arrays.nb_scale = p.nbScale;
-  const indexDim = p.knnVectors[0]?.length ?? 0;
-  if (p.knnVectors.length > 0) {
-    const flat = new Float32Array(p.knnVectors.length * indexDim);
-    p.knnVectors.forEach((v, i) => flat.set(v, i * indexDim));
-    arrays.knn_vectors = flat;
+  const indexDim = p.knnVectors?.dim ?? 0;
+  if (p.knnVectors) {
+    arrays.knn_codes = p.knnVectors.codes;
+    arrays.knn_scales = p.knnVectors.scales;
     arrays.knn_labels = p.knnLabels;
   }
   const shapes = {
@@ -52,7 +51,7 @@ export function partsToFiles(meta: ClassifierMeta, p: ClassifierParts): FolderFi
     dense_dim: s.denseDim,
     features: p.head.features,
     classes: p.head.classes,
-    examples: p.knnVectors.length,
+    examples: p.knnVectors?.scales.length ?? 0,
     index_dim: indexDim,
   };
   return toModelFiles({ ...meta, shapes, feature_options: s.options } as unknown as Record<string, unknown>, arrays);
@@ -84,11 +83,14 @@ export function partsFromFiles(meta: ClassifierMeta, arrays: Map<string, StoredA
     weights: get('head_weights', Float32Array, shapes.features * shapes.classes),
     bias: get('head_bias', Float32Array, shapes.classes),
   };
-  const knnVectors: Float32Array[] = [];
+  let knnVectors: QuantizedVectors | undefined;
   let knnLabels = new Int32Array(0);
   if (shapes.examples > 0) {
-    const flat = get('knn_vectors', Float32Array, shapes.examples * shapes.index_dim);
-    for (let i = 0; i < shapes.examples; i++) knnVectors.push(flat.subarray(i * shapes.index_dim, (i + 1) * shapes.index_dim));
+    knnVectors = {
+      codes: get('knn_codes', Int8Array, shapes.examples * shapes.index_dim),
+      scales: get('knn_scales', Float32Array, shapes.examples),
+      dim: shapes.index_dim,
+    };
     knnLabels = get('knn_labels', Int32Array, shapes.examples);
   }
   const nbScale = arrays.has('nb_scale') ? get('nb_scale', Float32Array, shapes.features) : undefined;

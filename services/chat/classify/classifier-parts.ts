@@ -12,8 +12,8 @@ export interface ClassifierParts {
   pipeline: FeaturePipeline;
   nbScale: Float32Array | undefined;
   head: LinearModel;
-  /** The index's vectors and labels, kept for serialisation. */
-  knnVectors: Float32Array[];
+  /** The index's vectors (int8) and labels, kept for serialisation. */
+  knnVectors: QuantizedVectors | undefined;
   knnLabels: Int32Array;
   index: ExampleIndex | undefined;
 }
@@ -33,9 +33,44 @@ export async function fitParts(
     o.head.kind === 'svm'
       ? trainLinearSvm(xh, y, classes, { c: o.head.c ?? 1, seed: o.seed })
       : trainSoftmaxRegression(xh, y, classes, { c: o.head.c ?? 30, epochs: o.head.epochs ?? 15, seed: o.seed });
-  const knnVectors = o.knn ? indexVectors(x, pipeline, o.knn) : [];
-  const index = o.knn ? await ExampleIndex.build(knnVectors, y, classes, o.knn) : undefined;
+  const knnVectors = o.knn ? quantizeVectors(indexVectors(x, pipeline, o.knn)) : undefined;
+  const index = o.knn && knnVectors ? await ExampleIndex.build(dequantizeVectors(knnVectors), y, classes, o.knn) : undefined;
   return { pipeline, nbScale, head, knnVectors, knnLabels: y, index };
+}
+
+/**
+ * Index vectors as stored: int8 with one scale per vector (a quarter of float32's bytes in the
+ * model folder). The index is built from the dequantised vectors, so a loaded model searches
+ * exactly what the trained one did.
+ */
+export interface QuantizedVectors {
+  codes: Int8Array;
+  scales: Float32Array;
+  dim: number;
+}
+
+export function quantizeVectors(vs: readonly Float32Array[]): QuantizedVectors {
+  const dim = vs[0]?.length ?? 0;
+  const codes = new Int8Array(vs.length * dim);
+  const scales = new Float32Array(vs.length);
+  vs.forEach((v, i) => {
+    let max = 0;
+    for (let k = 0; k < dim; k++) max = Math.max(max, Math.abs(v[k]!));
+    const scale = max > 0 ? max / 127 : 1;
+    scales[i] = scale;
+    for (let k = 0; k < dim; k++) codes[i * dim + k] = Math.round(v[k]! / scale);
+  });
+  return { codes, scales, dim };
+}
+
+export function dequantizeVectors(q: QuantizedVectors): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < q.scales.length; i++) {
+    const v = new Float32Array(q.dim);
+    for (let k = 0; k < q.dim; k++) v[k] = q.codes[i * q.dim + k]! * q.scales[i]!;
+    out.push(v);
+  }
+  return out;
 }
 
 export function indexVectors(x: CsrMatrix, pipeline: FeaturePipeline, knn: Required<KnnOptions>): Float32Array[] {

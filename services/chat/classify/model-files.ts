@@ -4,8 +4,8 @@ import { appError } from '../../../shared/errors/index.ts';
 import type { FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
 
 /** The typed arrays a model folder may hold, by the dtype its manifest names. */
-export type StoredArray = Float32Array | Int32Array | Uint32Array;
-type Dtype = 'float32' | 'int32' | 'uint32';
+export type StoredArray = Float32Array | Int32Array | Uint32Array | Int8Array;
+type Dtype = 'float32' | 'int32' | 'uint32' | 'int8';
 
 export interface ArrayEntry {
   file: string;
@@ -16,7 +16,7 @@ export interface ArrayEntry {
 const MANIFEST = 'manifest.json';
 
 function dtypeOf(a: StoredArray): Dtype {
-  return a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : 'uint32';
+  return a instanceof Float32Array ? 'float32' : a instanceof Int32Array ? 'int32' : a instanceof Int8Array ? 'int8' : 'uint32';
 }
 
 /**
@@ -51,13 +51,15 @@ export function fromModelFiles(files: readonly FolderFile[]): { meta: Record<str
   const arrays = new Map<string, StoredArray>();
   for (const [name, e] of Object.entries((meta.arrays ?? {}) as Record<string, ArrayEntry>)) {
     const data = byPath.get(e.file);
-    const width = 4;
+    const width = e.dtype === 'int8' ? 1 : 4;
     if (!data || data.byteLength !== e.length * width) {
       throw appError('CLASSIFIER_MODEL_INVALID', `array ${name} (${e.file}) is missing or not ${e.length} ${e.dtype} values`, { array: name });
     }
     const copy = new ArrayBuffer(data.byteLength); // aligned, and owned by the model
     new Uint8Array(copy).set(data);
-    arrays.set(name, e.dtype === 'float32' ? new Float32Array(copy) : e.dtype === 'int32' ? new Int32Array(copy) : new Uint32Array(copy));
+    const typed = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, int8: Int8Array }[e.dtype];
+    if (!typed) throw appError('CLASSIFIER_MODEL_INVALID', `array ${name} has unknown dtype ${String(e.dtype)}`, { array: name });
+    arrays.set(name, new typed(copy));
   }
   return { meta, arrays };
 }

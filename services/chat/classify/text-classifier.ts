@@ -1,8 +1,8 @@
 import { appError } from '../../../shared/errors/index.ts';
 import { writeFolderAtomically, type FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
-import { stratifiedSplit } from '../eval/stratified-split.ts';
+import { stratifiedSplit } from './stratified-split.ts';
 import { resolveClassifierOptions, type EmbedFn, type TextClassifierOptions } from './classifier-options.ts';
-import { combine, fitParts, mixedLogits, scoreParts, type ClassifierParts } from './classifier-parts.ts';
+import { combine, dequantizeVectors, fitParts, mixedLogits, scoreParts, type ClassifierParts } from './classifier-parts.ts';
 import { ExampleIndex } from './example-index.ts';
 import { partsToFiles, partsFromFiles, type Calibration, type ClassifierMeta } from './classifier-files.ts';
 import { fitTemperature, meanNll } from './temperature-scaling.ts';
@@ -150,8 +150,8 @@ export class TextClassifier {
     }
     const parts = partsFromFiles(m, arrays);
     if (parts.pipeline.usesDense && !opts.embed) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
-    if (m.options.knn && parts.knnVectors.length > 0) {
-      parts.index = await ExampleIndex.build(parts.knnVectors, parts.knnLabels, m.labels.length, m.options.knn);
+    if (m.options.knn && parts.knnVectors) {
+      parts.index = await ExampleIndex.build(dequantizeVectors(parts.knnVectors), parts.knnLabels, m.labels.length, m.options.knn);
     }
     return new TextClassifier(m, parts, opts.embed);
   }

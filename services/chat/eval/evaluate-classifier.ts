@@ -1,7 +1,7 @@
 import type { EmbedFn, TextClassifierOptions } from '../classify/classifier-options.ts';
 import { TextClassifier, type LabelledExample } from '../classify/text-classifier.ts';
 import { accuracy, coverageAccuracy, macroF1 } from './classification-metrics.ts';
-import { stratifiedKFold } from './stratified-split.ts';
+import { stratifiedKFold } from '../classify/stratified-split.ts';
 
 /** Which features a run uses: n-grams only, the embedding only, or both. */
 export type Variant = 'lexical' | 'dense' | 'combined';

@@ -1,4 +1,4 @@
-import { seededRandom, shuffleInPlace } from '../classify/seeded-rng.ts';
+import { seededRandom, shuffleInPlace } from './seeded-rng.ts';
 
 export interface Split {
   train: number[];

@@ -1,0 +1,29 @@
+import type { Migration } from '../../shared/storage/index.ts';
+
+/** Knowledge base and intent feedback tables; SQL both SQLite and PostgreSQL accept. */
+export const chatMigrations: readonly Migration[] = [
+  {
+    id: 'chat-001-kb-and-feedback',
+    statements: [
+      `CREATE TABLE kb_entries (
+        id TEXT PRIMARY KEY,
+        questions TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        intent TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX kb_entries_intent ON kb_entries (intent)',
+      `CREATE TABLE chat_feedback (
+        session_id TEXT NOT NULL,
+        message_index INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        predicted_intent TEXT,
+        intent TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (session_id, message_index)
+      )`,
+    ],
+  },
+];

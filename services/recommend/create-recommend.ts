@@ -25,6 +25,8 @@ export interface RecommendModule {
   routers: Router[];
   /** True once the live catalog is built. */
   readonly ready: boolean;
+  /** The recommender version in service in this process. */
+  readonly modelVersion: string | undefined;
   /** Migrates, loads the model in service and builds the live catalog (needs the encoder). */
   start(): Promise<void>;
   /** Loads the registry's current recommender, if it changed. */
@@ -85,6 +87,9 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
     routers: [catalogRouter(catalog), servingRouter(recommend, search, { maxK: config.RECOMMEND_MAX_K, defaultK: config.RECOMMEND_DEFAULT_K })],
     get ready() {
       return ready;
+    },
+    get modelVersion() {
+      return modelVersion;
     },
     async start() {
       await deps.db.migrate(catalogMigrations);

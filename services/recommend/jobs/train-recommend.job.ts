@@ -14,7 +14,7 @@ export function trainRecommendJob(config: Config, signals: ModelSignals): JobHan
     const r = await runInThread<TrainRecommendResult>(
       new URL('./train-recommend.task.ts', import.meta.url),
       'trainRecommendTask',
-      { env: { ...process.env, ...stringEnv(config) }, seed: payload.seed, tune: payload.tune },
+      { config, seed: payload.seed, tune: payload.tune },
       (message) => {
         step = Math.min(90, step + 3);
         void ctx.progress(message.slice(0, 120), step);
@@ -25,9 +25,4 @@ export function trainRecommendJob(config: Config, signals: ModelSignals): JobHan
     await ctx.progress('done', 100);
     return { status: r.promoted ? 'promoted' : 'rejected', ...r };
   };
-}
-
-/** The config as environment variables, so the thread loads exactly the same one. */
-function stringEnv(config: Config): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)]));
 }

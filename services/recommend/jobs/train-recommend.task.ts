@@ -1,6 +1,6 @@
 // Runs in a job thread (see shared/queues/run-in-thread.ts): trains the recommender from the
 // database into the registry. Arguments and result cross threads, so both are plain data.
-import { loadConfig } from '../../../shared/config/index.ts';
+import type { Config } from '../../../shared/config/index.ts';
 import { ModelRegistry } from '../../../shared/registry/index.ts';
 import { openDatabase } from '../../../shared/storage/index.ts';
 import { catalogMigrations } from '../catalog/catalog.migrations.ts';
@@ -9,7 +9,8 @@ import { registryRoot } from '../create-recommend.ts';
 import { trainFromCatalog } from '../training/train-from-catalog.ts';
 
 export interface TrainRecommendArgs {
-  env: Record<string, string | undefined>;
+  /** The validated configuration of the process that runs the job (plain data: it is cloned). */
+  config: Config;
   seed?: number;
   tune?: boolean;
 }
@@ -23,7 +24,7 @@ export interface TrainRecommendResult {
 }
 
 export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m: string) => void): Promise<TrainRecommendResult> {
-  const config = loadConfig(args.env);
+  const config = args.config;
   const db = openDatabase(config);
   try {
     await db.migrate(catalogMigrations);

@@ -1,0 +1,104 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApi, type Api } from '../../../bin/compose-api.ts';
+import { composeWorkers, type Workers } from '../../../bin/compose-worker.ts';
+import { RECOMMEND_KIND } from '../../../services/recommend/index.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import { testModelDir } from '../../support/paths.ts';
+import { testConfig } from '../../support/test-config.ts';
+
+// Jobs through a real Redis (REDIS_URL; .ci/run starts one when none answers) and a real
+// BullMQ worker, with the API in the same process listening for model signals.
+const items = Array.from({ length: 30 }, (_, i) => ({ id: `i${i}`, title: `item ${i}`, category: i % 2 ? 'odd' : 'even', in_stock: true }));
+const events = Array.from({ length: 40 }, (_, u) =>
+  Array.from({ length: 5 }, (_, j) => ({ user_id: `u${u}`, item_id: `i${(u * 3 + j * (u % 2 ? 2 : 1)) % 30}`, type: 'purchase' as const, timestamp: 1_700_000_000_000 + j })),
+).flat();
+
+describe('train-recommend through the queue, promotion, hot reload, rollback', () => {
+  let api: Api;
+  let workers: Workers;
+  const log = createLogger({ level: 'silent' });
+
+  async function runJob(name: string, body: object = {}): Promise<{ state: string; result: Record<string, unknown> }> {
+    const res = await request(api.app).post(`/v1/admin/jobs/${name}`).send(body);
+    expect(res.status).toBe(202);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const job = await request(api.app).get(`/v1/admin/jobs/${res.body.id}`);
+      if (job.body.state === 'completed') return job.body;
+      if (job.body.state === 'failed') throw new Error(`job ${name} failed: ${job.body.failedReason}`);
+      if (Date.now() > deadline) throw new Error(`job ${name} still ${job.body.state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Waits until the serving process has swapped in `expected` by itself (the pub/sub signal). */
+  async function servedVersion(expected: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (api.recommend.modelVersion === expected) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`version ${expected} never served`);
+  }
+
+  beforeAll(async () => {
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
+    api = composeApi(config, log, { defaultMetrics: false });
+    await api.start();
+    workers = await composeWorkers(config, log);
+    await request(api.app).put('/v1/items').send({ items });
+    await request(api.app).post('/v1/events').send({ events });
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await api?.close();
+  });
+
+  it('trains, promotes the first version, and every serving process picks it up', async () => {
+    const job = await runJob('train-recommend', { tune: false });
+    expect(job.result).toMatchObject({ status: 'promoted' });
+    const version = job.result.version as string;
+    const models = await request(api.app).get('/v1/admin/models/recommend');
+    expect(models.body.current).toBe(version);
+    await servedVersion(version);
+    const recs = await request(api.app).get('/v1/users/u1/recommendations?k=3');
+    expect(recs.body.strategy).toBe('personal');
+    expect(recs.body.items).toHaveLength(3);
+  });
+
+  it('keeps the current model when a candidate measures worse, recording the candidate as rejected', async () => {
+    const registry = api.recommend.registry;
+    const before = (await registry.current(RECOMMEND_KIND))!;
+    // pretend the model in service validated far better than any candidate can
+    const strong = await registry.publish(RECOMMEND_KIND, [], { metrics: { ndcg_at_10: 0.99 }, data: {} });
+    await registry.promote(RECOMMEND_KIND, strong.manifest.version);
+    const job = await runJob('train-recommend', { tune: false });
+    expect(job.result).toMatchObject({ status: 'rejected' });
+    expect((await registry.current(RECOMMEND_KIND))!.manifest.version).toBe(strong.manifest.version);
+    const rejected = await registry.get(RECOMMEND_KIND, job.result.version as string);
+    expect(rejected.manifest.status).toBe('rejected');
+    expect(rejected.manifest.note).toMatch(/validation nDCG@10/);
+    // put the real model back for the next test
+    await registry.promote(RECOMMEND_KIND, before.manifest.version);
+  });
+
+  it('rolls back to the previous version in every serving process', async () => {
+    const first = (await api.recommend.registry.current(RECOMMEND_KIND))!.manifest.version;
+    const job = await runJob('train-recommend', { tune: false, seed: 7 });
+    expect(job.result.status).toBe('promoted');
+    await servedVersion(job.result.version as string);
+    const res = await request(api.app).post('/v1/admin/models/recommend/rollback');
+    expect(res.status).toBe(200);
+    expect(res.body.current).toBe(first);
+    await servedVersion(first);
+  });
+
+  it('answers coded errors for unknown jobs, bad payloads and unknown ids', async () => {
+    expect((await request(api.app).post('/v1/admin/jobs/make-coffee').send({})).body.error.code).toBe('JOB_UNKNOWN');
+    expect((await request(api.app).post('/v1/admin/jobs/train-recommend').send({ seed: 'x' })).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await request(api.app).get('/v1/admin/jobs/999999')).body.error.code).toBe('JOB_NOT_FOUND');
+    expect((await request(api.app).post('/v1/admin/models/recommend/promote').send({ version: '../../etc' })).body.error.code).toBe('REGISTRY_INVALID_NAME');
+    expect((await request(api.app).get('/v1/admin/models/Bad%20Kind')).body.error.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -28,7 +28,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   const embedding = createEmbedding(config, { log, metrics });
   const recommend = createRecommend(config, { db, embed: embedding.service, log });
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
-  const signals = new ModelSignals(queue.queue('affinity-train'), config.REDIS_PREFIX, log);
+  const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   // every serving process reloads what a worker (or another process's admin call) put in service
   const onSignal = async ({ kind }: { kind: string }) => {
     if (kind === 'recommend') await recommend.reloadModel();
@@ -43,7 +43,8 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       ...recommend.routers,
       registryRouter(recommend.registry, async (kind, version, action) => {
         await onSignal({ kind });
-        await signals.publish({ kind, version, action }).catch((err: unknown) => log.warn({ err }, 'could not announce the model change'));
+        // announced in the background: with Redis away the other processes catch up on restart
+        void signals.publish({ kind, version, action }).catch((err: unknown) => log.warn({ err }, 'could not announce the model change'));
       }),
       jobsRouter(queue),
     ],

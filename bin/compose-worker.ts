@@ -13,7 +13,7 @@ export interface Workers {
 
 export async function composeWorkers(config: Config, log: Logger): Promise<Workers> {
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
-  const signals = new ModelSignals(queue.queue('affinity-train'), config.REDIS_PREFIX, log);
+  const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   const handlers: JobHandlers = {
     'train-recommend': trainRecommendJob(config, signals),
     'rebuild-index': rebuildIndexJob(signals),

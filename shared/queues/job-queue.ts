@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { appError } from '../errors/index.ts';
+import { appError, isAppError } from '../errors/index.ts';
 import { JOB_NAMES, QUEUE_OF, type JobName, type JobPayloads, type JobProgress, type QueueName } from './job-catalog.ts';
 import { bullConnection } from './redis-connection.ts';
 
@@ -13,6 +13,21 @@ export interface JobState {
   failedReason: string | null;
   created: string;
   finished: string | null;
+}
+
+/** How long a request waits for Redis before it is told the queue is unavailable. */
+const REDIS_WAIT_MS = 3000;
+
+async function withinTime<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(appError('QUEUE_UNAVAILABLE', `${what}: Redis did not answer within ${REDIS_WAIT_MS} ms`)), REDIS_WAIT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Retries with exponential backoff for transient failures; history kept for inspection. */
@@ -38,7 +53,7 @@ export class JobQueue {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: bullConnection(this.redisUrl), prefix: this.prefix });
+      q = new Queue(name, { connection: bullConnection(this.redisUrl, 'producer'), prefix: this.prefix });
       q.on('error', () => undefined); // connection errors surface on the calls themselves
       this.queues.set(name, q);
     }
@@ -56,16 +71,17 @@ export class JobQueue {
    */
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts: JobsOptions = {}): Promise<string> {
     try {
-      const job = await this.queue(QUEUE_OF[name]).add(name, payload, { ...DEFAULTS, ...opts });
+      const job = await withinTime(`enqueue ${name}`, this.queue(QUEUE_OF[name]).add(name, payload, { ...DEFAULTS, ...opts }));
       return job.id!;
     } catch (err) {
+      if (isAppError(err)) throw err;
       throw appError('QUEUE_UNAVAILABLE', `could not enqueue ${name}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
     }
   }
 
   async get(id: string): Promise<JobState | undefined> {
     for (const q of this.allQueues()) {
-      const job = await q.getJob(id);
+      const job = await withinTime(`read job ${id}`, q.getJob(id));
       if (!job) continue;
       return {
         id: job.id!,

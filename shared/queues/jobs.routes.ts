@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { appError } from '../errors/index.ts';
+import { appError, isAppError } from '../errors/index.ts';
 import { parseOr400 } from '../http/index.ts';
 import { isJobName, type JobPayloads } from './job-catalog.ts';
 import type { JobQueue } from './job-queue.ts';
@@ -27,6 +27,7 @@ export function jobsRouter(queue: JobQueue): Router {
   router.get('/v1/admin/jobs/:id', async (req, res) => {
     const id = parseOr400(z.string().min(1).max(128), req.params.id, 'id');
     const state = await queue.get(id).catch((err: unknown) => {
+      if (isAppError(err)) throw err;
       throw appError('QUEUE_UNAVAILABLE', `cannot read job ${id}: ${err instanceof Error ? err.message : String(err)}`);
     });
     if (!state) throw appError('JOB_NOT_FOUND', `no job ${id}`, { id });

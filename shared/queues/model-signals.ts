@@ -1,5 +1,6 @@
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Logger } from '../logging/logger.ts';
+import { bullConnection } from './redis-connection.ts';
 
 /** What is announced when a model version goes into (or out of) service. */
 export interface ModelSignal {
@@ -27,12 +28,17 @@ interface PubSubClient {
  */
 export class ModelSignals {
   private subscriber: PubSubClient | undefined;
+  /** A connection that waits for Redis (offline queue on), used for pub/sub only. */
+  private readonly queue: Queue;
 
   constructor(
-    private readonly queue: Queue,
+    redisUrl: string,
     private readonly prefix: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.queue = new Queue('affinity-signals', { connection: bullConnection(redisUrl, 'worker'), prefix });
+    this.queue.on('error', () => undefined);
+  }
 
   async publish(signal: ModelSignal): Promise<void> {
     const client = (await this.queue.client) as unknown as PubSubClient;
@@ -60,5 +66,6 @@ export class ModelSignals {
 
   async close(): Promise<void> {
     await this.subscriber?.quit().catch(() => undefined);
+    await this.queue.close().catch(() => undefined);
   }
 }

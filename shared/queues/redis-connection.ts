@@ -2,9 +2,10 @@ import type { ConnectionOptions } from 'bullmq';
 
 /**
  * BullMQ connection options from a `redis://[user:password@]host:port[/db]` URL. Workers
- * block on Redis, so requests never time out (`maxRetriesPerRequest: null`, as BullMQ asks).
+ * block on Redis, so their requests never time out (`maxRetriesPerRequest: null`, as BullMQ
+ * asks); a producer on a request path fails fast instead when Redis is away.
  */
-export function bullConnection(url: string): ConnectionOptions {
+export function bullConnection(url: string, role: 'worker' | 'producer' = 'worker'): ConnectionOptions {
   const u = new URL(url);
   return {
     host: u.hostname || '127.0.0.1',
@@ -13,7 +14,9 @@ export function bullConnection(url: string): ConnectionOptions {
     password: u.password ? decodeURIComponent(u.password) : undefined,
     db: u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0,
     tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    connectTimeout: 2000,
     // a Redis that restarts is waited for, with a capped backoff
     retryStrategy: (times: number) => Math.min(times * 200, 5000),
   };

@@ -102,3 +102,20 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     expect((await request(api.app).get('/v1/admin/models/Bad%20Kind')).body.error.code).toBe('VALIDATION_FAILED');
   });
 });
+
+describe('with Redis unreachable', () => {
+  it('still serves reads, and job routes answer 503 QUEUE_UNAVAILABLE instead of hanging', async () => {
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), REDIS_URL: 'redis://127.0.0.1:1' });
+    const api = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    try {
+      await api.start();
+      await request(api.app).put('/v1/items').send({ items: [{ id: 'a', title: 'blue mug' }] });
+      expect((await request(api.app).get('/v1/items/a')).status).toBe(200);
+      const res = await request(api.app).post('/v1/admin/jobs/rebuild-index').send({});
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('QUEUE_UNAVAILABLE');
+    } finally {
+      await api.close();
+    }
+  });
+});

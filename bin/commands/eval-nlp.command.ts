@@ -105,6 +105,7 @@ async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promis
       accuracy: m.accuracy,
       macro_f1: m.macro_f1,
       train_seconds: m.train_seconds,
+      embed_seconds: m.embed_seconds,
       threshold: m.threshold,
       coverage: m.coverage,
       accuracy_at_threshold: m.accuracy_at_threshold,

@@ -23,7 +23,9 @@ export interface ClassifierMeta {
   n_train: number;
   /** Figures on the held-out split the calibration was fitted on. */
   holdout: Record<string, number | null>;
+  /** Whole training time, embedding the texts included; and the embedding part of it. */
   train_seconds: number;
+  embed_seconds: number;
   created: string;
   /** Set when serialised: the fitted shapes. */
   shapes?: { word: number; char: number; dense_dim: number; features: number; classes: number; examples: number; index_dim: number };

@@ -76,6 +76,7 @@ export class TextClassifier {
     if (!dense) o.features = { ...o.features, denseWeight: 0 };
     say(dense ? `embedding ${texts.length} texts` : 'no embeddings (lexical features only)');
     const embeddings = dense ? await options.embed!(texts) : undefined;
+    const embedSeconds = (performance.now() - started) / 1000;
 
     // fit on all but a held-out split, calibrate on it
     const { train, test } = stratifiedSplit(examples.map((e) => e.label), o.holdout, o.seed);
@@ -103,6 +104,7 @@ export class TextClassifier {
       n_train: texts.length,
       holdout,
       train_seconds: Math.round((performance.now() - started) / 10) / 100,
+      embed_seconds: Math.round(embedSeconds * 100) / 100,
       created: new Date().toISOString(),
     };
     return new TextClassifier(meta, parts, options.embed);

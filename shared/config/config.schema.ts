@@ -56,6 +56,62 @@ export const configSchema = z.object({
   /** Template turning an item into the text it is embedded from. */
   ITEM_TEXT_TEMPLATE: z.string().default('{title}. {category}. {description}. {attributes}'),
 
+  /** A request-path Redis command (chat sessions) that takes longer fails with 503 REDIS_UNAVAILABLE. */
+  REDIS_COMMAND_TIMEOUT_MS: int(1, 60_000).default(2000),
+
+  /** Chat sessions expire this long after their last message. */
+  CHAT_SESSION_TTL_SECONDS: int(1, 30 * 86_400).default(1800),
+  /** Longest customer message, in characters. */
+  CHAT_MAX_MESSAGE_CHARS: int(1, 100_000).default(2000),
+  /** Calibrated intent confidence needed to answer; below it the bot asks to clarify. */
+  CHAT_ANSWER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
+  /** Low-confidence turns in a row that hand the customer to a human. */
+  CHAT_HANDOFF_LOW_CONFIDENCE_TURNS: int(1, 100).default(2),
+  /** Negative messages within the last CHAT_NEGATIVE_WINDOW_TURNS turns that hand off. */
+  CHAT_HANDOFF_NEGATIVE_TURNS: int(1, 100).default(2),
+  CHAT_NEGATIVE_WINDOW_TURNS: int(1, 100).default(3),
+  /** A message counts as negative when the sentiment model says so with at least this confidence. */
+  CHAT_NEGATIVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  /** Intents (comma-separated) that mean "let me talk to a person", and phrases that do. */
+  CHAT_HANDOFF_INTENTS: z.string().default('contact_human_agent'),
+  CHAT_HANDOFF_KEYWORDS: z.string().default('human,real person,agent,representative,operator,talk to someone,speak to someone'),
+  /** Intents and phrases (comma-separated; a phrase also matches with a suffix: suggest → suggestions) that ask for product suggestions. */
+  CHAT_RECOMMEND_INTENTS: z.string().default(''),
+  CHAT_RECOMMEND_KEYWORDS: z.string().default('recommend,suggest,any ideas,gift idea,what should i buy'),
+  /** Products offered when the bot recommends. */
+  CHAT_RECOMMEND_K: int(1, 50).default(5),
+  /** Alternatives returned with each intent (and named by a clarifying question). */
+  CHAT_INTENT_TOP_K: int(2, 20).default(3),
+  /** Share of a product title's words that must appear in a message to fill the product slot. */
+  CHAT_PRODUCT_MIN_MATCH: z.coerce.number().min(0).max(1).default(0.75),
+  /** Values of shop-wide answer placeholders, as a JSON object: {"Website Name": "shop.example"}. */
+  CHAT_TEMPLATE_VALUES: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        const v: unknown = JSON.parse(s);
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return Object.freeze(v as Record<string, string>);
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of strings' });
+      return z.NEVER;
+    }),
+  /** Most entries in one PUT /v1/kb/entries. */
+  CHAT_KB_MAX_BATCH: int(1, 100_000).default(1000),
+  /**
+   * With no intent or sentiment model in the registry, train one at start from the data sets
+   * below: `full` (word/char n-grams and the encoder's embeddings), `lexical`, or `off`.
+   */
+  CHAT_STARTUP_TRAINING: z.enum(['full', 'lexical', 'off']).default('full'),
+  /** Labelled intents (CSV with text/instruction and label/intent columns); empty = the Bitext sample in AFFINITY_SHARED_DIR. */
+  CHAT_INTENTS_DATA: z.string().default(''),
+  /** Labelled sentiment (the UCI sentences folder, or a CSV with text and label 0/1 or negative/positive); empty = AFFINITY_SHARED_DIR's. */
+  CHAT_SENTIMENT_DATA: z.string().default(''),
+  /** Copies of each corrected intent (POST /v1/chat/feedback) in the next intent training set. */
+  CHAT_FEEDBACK_REPEAT: int(1, 100).default(3),
+
   /** Encoder: a Hugging Face model id or a local folder; empty = the generated offline encoder. */
   EMBED_MODEL: z.string().default(''),
   /** Public name of the served model (the `model` field of /v1/embeddings); default derived from EMBED_MODEL. */

@@ -65,6 +65,19 @@ export const ERROR_CODES = {
   CLASSIFIER_EMBEDDER_REQUIRED: { status: 500, message: 'this classifier uses embeddings but no embedding function was given' },
   CLASSIFIER_MODEL_INVALID: { status: 500, message: 'the classifier model folder is incomplete or corrupt' },
 
+  // redis
+  REDIS_UNAVAILABLE: { status: 503, message: 'Redis is unavailable; retry later' },
+
+  // chat: knowledge base, sessions, dialog
+  KB_ENTRY_NOT_FOUND: { status: 404, message: 'no such knowledge base entry' },
+  KB_BATCH_TOO_LARGE: { status: 400, message: 'too many knowledge base entries in one batch' },
+  KB_IMPORT_INVALID: { status: 400, message: 'the file cannot be imported as a knowledge base' },
+  CHAT_MODEL_NOT_LOADED: { status: 503, message: 'the intent or sentiment model is not loaded yet' },
+  CHAT_SESSION_NOT_FOUND: { status: 404, message: 'no such chat session (unknown or expired)' },
+  CHAT_MESSAGE_NOT_FOUND: { status: 404, message: 'the session has no message with that index' },
+  CHAT_SESSION_CONFLICT: { status: 409, message: 'the session was changed by concurrent messages; retry' },
+  CHAT_TRAINING_DATA_NOT_FOUND: { status: 500, message: 'the labelled data to train a chat model on was not found' },
+
   // vector indexes
   VECTOR_DIM_MISMATCH: { status: 400, message: 'the vector does not have the dimension of the index' },
   VECTOR_NOT_FINITE: { status: 400, message: 'a vector component is not a finite number' },

@@ -1,0 +1,1 @@
+export { createRedis, type RedisClient, type RedisClientOptions, type RedisConnection, type RedisScript } from './redis-client.ts';

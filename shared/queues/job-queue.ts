@@ -20,6 +20,8 @@ const REDIS_WAIT_MS = 3000;
 
 async function withinTime<T>(what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  // the work may still fail after the timeout won: that failure is expected, not unhandled
+  work.catch(() => undefined);
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(appError('QUEUE_UNAVAILABLE', `${what}: Redis did not answer within ${REDIS_WAIT_MS} ms`)), REDIS_WAIT_MS);
   });

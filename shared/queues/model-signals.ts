@@ -19,6 +19,7 @@ interface PubSubClient {
   on(event: 'message', fn: (channel: string, message: string) => void): unknown;
   on(event: 'error', fn: (err: Error) => void): unknown;
   quit(): Promise<unknown>;
+  disconnect(): void;
 }
 
 /**
@@ -49,6 +50,8 @@ export class ModelSignals {
   async subscribe(onSignal: (s: ModelSignal) => void | Promise<void>): Promise<void> {
     const client = (await this.queue.client) as unknown as PubSubClient;
     const sub = client.duplicate();
+    // kept at once, so that close() ends it even while it still waits for Redis
+    this.subscriber = sub;
     sub.on('error', (err: Error) => this.log.warn({ err: err.message }, 'model signal subscriber: connection error'));
     sub.on('message', (_channel: string, message: string) => {
       let signal: ModelSignal;
@@ -61,11 +64,10 @@ export class ModelSignals {
       Promise.resolve(onSignal(signal)).catch((err: unknown) => this.log.error({ err, signal }, 'model reload failed; the previous model stays'));
     });
     await sub.subscribe(channel(this.prefix));
-    this.subscriber = sub;
   }
 
   async close(): Promise<void> {
-    await this.subscriber?.quit().catch(() => undefined);
+    this.subscriber?.disconnect();
     await this.queue.close().catch(() => undefined);
   }
 }

@@ -6,7 +6,9 @@ import type { Logger } from '../shared/logging/logger.ts';
 import { MetricsRegistry } from '../shared/metrics/index.ts';
 import { jobsRouter, JobQueue, ModelSignals } from '../shared/queues/index.ts';
 import { registryRouter } from '../shared/registry/index.ts';
+import { createRedis, type RedisClient } from '../shared/redis/index.ts';
 import { openDatabase, type SqlDatabase } from '../shared/storage/index.ts';
+import { createChat, type ChatModule, type ProductPort } from '../services/chat/index.ts';
 import { createEmbedding, type EmbeddingModule } from '../services/embed/index.ts';
 import { createRecommend, type RecommendModule } from '../services/recommend/index.ts';
 
@@ -14,7 +16,10 @@ export interface Api {
   app: Express;
   embedding: EmbeddingModule;
   recommend: RecommendModule;
+  chat: ChatModule;
   db: SqlDatabase;
+  /** Request-path Redis client (chat sessions): fails fast while Redis is down. */
+  redis: RedisClient;
   metrics: MetricsRegistry;
   queue: JobQueue;
   /** Loads models and builds indexes; resolves when the API can serve everything. */
@@ -27,12 +32,22 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   const db = openDatabase(config);
   const embedding = createEmbedding(config, { log, metrics });
   const recommend = createRecommend(config, { db, embed: embedding.service, log });
+  const redis = createRedis(config.REDIS_URL, { keyPrefix: `${config.REDIS_PREFIX}:`, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, log });
+  // the chat calls the recommend service in process
+  const products: ProductPort = {
+    search: async (q, k) => (await recommend.search.search(q, k, {})).map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: h.matched.includes('lexical') })),
+    recommendFor: async (userId, k) =>
+      (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
+  };
+  const chat = createChat(config, { db, embed: embedding.service, redis, log, products });
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
   const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   // every serving process reloads what a worker (or another process's admin call) put in service
   const onSignal = async ({ kind }: { kind: string }) => {
     if (kind === 'recommend') await recommend.reloadModel();
     else if (kind === 'catalog-index') await recommend.live.load(await recommend.repository.allItems());
+    else if (kind === 'intents' || kind === 'sentiment') await chat.reloadModel(kind);
+    else if (kind === 'kb') await chat.kb.load();
   };
   const app = createApp({
     log,
@@ -41,6 +56,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     routers: [
       embedding.router,
       ...recommend.routers,
+      ...chat.routers,
       registryRouter(recommend.registry, async (kind, version, action) => {
         await onSignal({ kind });
         // announced in the background: with Redis away the other processes catch up on restart
@@ -51,24 +67,33 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     readiness: [
       { name: 'embed', check: () => embedding.service.ready },
       { name: 'recommend', check: () => recommend.ready },
+      { name: 'chat', check: () => chat.ready },
+      { name: 'redis', check: () => redis.ping() },
     ],
   });
   return {
     app,
     embedding,
     recommend,
+    chat,
     db,
+    redis,
     metrics,
     queue,
     async start() {
       // the subscription waits for Redis in the background: serving does not depend on it
       void signals.subscribe(onSignal).catch((err: unknown) => log.warn({ err }, 'model signals unavailable; reloads need a restart'));
+      // resolves false at once when Redis is down (the client keeps reconnecting): the start does not wait for it
+      const redisUp = redis.connect();
       await embedding.load();
-      await recommend.start();
+      await Promise.all([recommend.start(), chat.start()]);
+      await redisUp;
     },
     async close() {
       await signals.close();
       await queue.close();
+      await chat.close();
+      await redis.close();
       await embedding.service.close();
       await db.close();
     },

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { chatMigrations, importBitextKb, KbRepository } from '../../services/chat/index.ts';
+import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { loadConfig, type Config } from '../../shared/config/index.ts';
+import { createLogger } from '../../shared/logging/logger.ts';
+import { ModelSignals } from '../../shared/queues/index.ts';
+import { openDatabase } from '../../shared/storage/index.ts';
+
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a positive integer: ${v}`);
+  return n;
+};
+
+/** Tells running API processes to reindex the knowledge base; false when Redis did not take it within 3 s. */
+async function announce(config: Config): Promise<boolean> {
+  const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, createLogger({ level: 'silent' }));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      signals.publish({ kind: 'kb', version: new Date().toISOString(), action: 'promoted' }).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 3000))),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+    await signals.close();
+  }
+}
+
+/** Adds `kb` to the `import` command: the Bitext customer-support sample as FAQ entries. */
+export function registerImportKbCommand(importCommand: Command): void {
+  importCommand
+    .command('kb')
+    .description('build the FAQ knowledge base from the Bitext customer-support CSV: one entry per intent, instructions as question variants, a representative response as the answer')
+    .option('--bitext <csv>', 'the Bitext CSV (default: AFFINITY_SHARED_DIR/data/customer-support/bitext_customer_support_training.csv)')
+    .option('--questions <n>', 'question variants kept per intent', positive, 20)
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (o: { bitext?: string; questions: number; json?: boolean }) => {
+      const config = loadConfig();
+      const file = path.resolve(o.bitext ?? path.join(config.AFFINITY_SHARED_DIR, 'data', 'customer-support', 'bitext_customer_support_training.csv'));
+      const db = openDatabase(config);
+      const started = performance.now();
+      let result: Awaited<ReturnType<typeof importBitextKb>>;
+      try {
+        await db.migrate(chatMigrations);
+        result = await importBitextKb(new KbRepository(db), file, { questionsPerIntent: o.questions });
+      } finally {
+        await db.close();
+      }
+      if (!o.json) progress(`stored ${result.entries} entries; telling running servers to reindex`);
+      const announced = await announce(config);
+      const seconds = Math.round((performance.now() - started) / 10) / 100;
+      printResult({ ...result, file, seconds, announced }, o, () =>
+        [
+          `imported ${result.entries} knowledge base entries (${result.questions} question variants) from ${file} in ${seconds} s`,
+          announced ? 'running API processes reindex it now' : 'Redis did not answer: running API processes pick it up on their next start',
+        ].join('\n'),
+      );
+    });
+}

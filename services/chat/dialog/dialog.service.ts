@@ -1,0 +1,240 @@
+import { appError } from '../../../shared/errors/index.ts';
+import type { Logger } from '../../../shared/logging/logger.ts';
+import type { Prediction } from '../classify/index.ts';
+import type { FeedbackRepository, IntentFeedback } from '../feedback/feedback.repository.ts';
+import { fillTemplate } from '../kb/answer-template.ts';
+import type { KbService } from '../kb/kb.service.ts';
+import type { ChatModels } from '../models/chat-models.ts';
+import { sentimentLabel } from '../models/training-data.ts';
+import type { SessionState, SessionStore, Source, Turn } from '../sessions/session-store.ts';
+import { decide, type Decision, type DialogAction, type DialogReason, type PolicyRules, type SentimentLabel } from './dialog-policy.ts';
+import { normalizeMessage } from './normalize.ts';
+import { clarifyReply, handoffReply, recommendReply } from './replies.ts';
+import { extractPatternSlots, productSlot, type ProductHit, type Slots } from './slot-extractor.ts';
+import { placeholderValues } from './slot-values.ts';
+
+/** The catalog as the dialog sees it (the recommend service, called in process). */
+export interface ProductPort {
+  search(query: string, k: number): Promise<ProductHit[]>;
+  recommendFor(userId: string, k: number): Promise<ProductHit[]>;
+}
+
+export interface DialogOptions {
+  rules: PolicyRules;
+  /** Alternatives returned with each intent. */
+  topK: number;
+  negativeMinConfidence: number;
+  asksForHuman: (text: string) => boolean;
+  asksForSuggestions: (text: string) => boolean;
+  recommendK: number;
+  productMinMatch: number;
+  templateValues: Readonly<Record<string, string>>;
+}
+
+export interface DialogDeps {
+  sessions: SessionStore;
+  models: ChatModels;
+  kb: KbService;
+  products?: ProductPort;
+  feedback: FeedbackRepository;
+  log: Logger;
+}
+
+export interface MessageReply {
+  session_id: string;
+  message_index: number;
+  reply: string;
+  action: DialogAction;
+  reason: DialogReason;
+  intent: string;
+  confidence: number;
+  alternatives: Array<{ intent: string; confidence: number }>;
+  sentiment: { label: SentimentLabel; confidence: number };
+  /** Everything the session knows so far (this message's slots over earlier ones). */
+  slots: Slots;
+  sources: Source[];
+}
+
+/** Product hits asked of the catalog per message: enough to spot a product and to suggest some. */
+const PRODUCT_DEPTH = 5;
+/** Attempts when concurrent messages to one session keep colliding. */
+const ATTEMPTS = 5;
+
+const notFound = (id: string) => appError('CHAT_SESSION_NOT_FOUND', `no chat session "${id}" (unknown, or expired)`, { session_id: id });
+
+/** `negative` or `positive` when the sentiment model is sure enough, else `neutral`. */
+export function sentimentOf(p: Prediction, minConfidence: number): { label: SentimentLabel; confidence: number } {
+  const top = p.top[0];
+  if (!top) return { label: 'neutral', confidence: 0 };
+  const label = sentimentLabel(top.label);
+  if (top.confidence < minConfidence || (label !== 'negative' && label !== 'positive')) return { label: 'neutral', confidence: top.confidence };
+  return { label, confidence: top.confidence };
+}
+
+/**
+ * One customer message, end to end: normalise → intent (top-k, calibrated) → sentiment →
+ * slots (patterns, and products via the catalog search) → policy → reply (a knowledge base
+ * answer with its placeholders filled, a clarifying question, product suggestions, or a
+ * hand-off) → the turn and the new state written to the session atomically.
+ */
+export class DialogService {
+  constructor(
+    private readonly deps: DialogDeps,
+    private readonly opts: DialogOptions,
+  ) {}
+
+  async createSession(userId?: string): Promise<{ session_id: string; expires_in: number }> {
+    const now = Date.now();
+    const state: SessionState = {
+      user_id: userId ?? null,
+      slots: {},
+      turns: 0,
+      handoffs: 0,
+      low_confidence_streak: 0,
+      recent_sentiment: [],
+      created_at: now,
+      updated_at: now,
+    };
+    const id = await this.deps.sessions.create(state);
+    return { session_id: id, expires_in: this.deps.sessions.ttlSeconds };
+  }
+
+  async transcript(id: string): Promise<{ session_id: string; user_id: string | null; created_at: number; updated_at: number; slots: Slots; turns: Turn[] }> {
+    const [state, turns] = await Promise.all([this.deps.sessions.load(id), this.deps.sessions.transcript(id)]);
+    if (!state || !turns) throw notFound(id);
+    return { session_id: id, user_id: state.user_id, created_at: state.created_at, updated_at: state.updated_at, slots: state.slots, turns };
+  }
+
+  async message(id: string, input: { text: string; user_id?: string }): Promise<MessageReply> {
+    const text = normalizeMessage(input.text);
+    if (!text) throw appError('VALIDATION_FAILED', 'body.text: the message is empty once normalised');
+    let state = await this.deps.sessions.load(id);
+    if (!state) throw notFound(id);
+
+    const [[intent], [sentimentPrediction]] = await Promise.all([
+      this.deps.models.predictIntents([text], this.opts.topK),
+      this.deps.models.predictSentiment([text]),
+    ]);
+    const sentiment = sentimentOf(sentimentPrediction!, this.opts.negativeMinConfidence);
+    const products = await this.searchProducts(text);
+    const found = extractPatternSlots(text);
+    const product = productSlot(text, products, this.opts.productMinMatch);
+    if (product) found.product = product;
+    const signals = {
+      intent: intent!,
+      sentiment: sentiment.label,
+      asksForHuman: this.opts.asksForHuman(text),
+      asksForSuggestions: this.opts.asksForSuggestions(text),
+    };
+
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        state = await this.deps.sessions.load(id);
+        if (!state) throw notFound(id);
+      }
+      const userId = input.user_id ?? state.user_id;
+      const slots: Slots = { ...state.slots, ...found };
+      const decision = decide(state, signals, this.opts.rules);
+      const out = await this.respond(decision, text, intent!, slots, products, userId ?? `chat-session:${id}`);
+      const now = Date.now();
+      const turn: Turn = {
+        index: state.turns,
+        at: now,
+        text: input.text.trim(),
+        reply: out.reply,
+        action: out.action,
+        reason: out.reason,
+        intent: intent!.label,
+        confidence: intent!.confidence,
+        alternatives: intent!.top.map((t) => ({ intent: t.label, confidence: t.confidence })),
+        sentiment,
+        slots: found,
+        sources: out.sources,
+      };
+      const memory = out.action === 'handoff' ? { low_confidence_streak: 0, recent_sentiment: [] } : decision.memory;
+      const next: SessionState = {
+        ...state,
+        ...memory,
+        user_id: userId,
+        slots,
+        turns: state.turns + 1,
+        handoffs: state.handoffs + (out.action === 'handoff' ? 1 : 0),
+        updated_at: now,
+      };
+      const written = await this.deps.sessions.append(id, state.turns, next, turn);
+      if (written === 'missing') throw notFound(id);
+      if (written === 'ok') {
+        const { index, at: _at, text: _text, slots: _own, ...rest } = turn;
+        return { session_id: id, message_index: index, ...rest, slots };
+      }
+    }
+    throw appError('CHAT_SESSION_CONFLICT', `session "${id}" kept changing under concurrent messages; send the message again`, { session_id: id });
+  }
+
+  /** Records the intent a message should have had; the next intent training run learns it. */
+  async feedback(sessionId: string, messageIndex: number, intent: string): Promise<IntentFeedback> {
+    const turns = await this.deps.sessions.transcript(sessionId);
+    if (!turns) throw notFound(sessionId);
+    const turn = turns[messageIndex];
+    if (!turn) {
+      throw appError('CHAT_MESSAGE_NOT_FOUND', `session "${sessionId}" has ${turns.length} messages; there is no message ${messageIndex}`, { session_id: sessionId, message_index: messageIndex });
+    }
+    return this.deps.feedback.record({ session_id: sessionId, message_index: messageIndex, text: normalizeMessage(turn.text), predicted_intent: turn.intent, intent });
+  }
+
+  /** Catalog hits for the message; a catalog that is not ready (or fails) only means no product slot. */
+  private async searchProducts(text: string): Promise<ProductHit[]> {
+    if (!this.deps.products) return [];
+    try {
+      return await this.deps.products.search(text, Math.max(PRODUCT_DEPTH, this.opts.recommendK));
+    } catch (err) {
+      this.deps.log.warn({ err }, 'catalog search failed; no product slot for this message');
+      return [];
+    }
+  }
+
+  private async respond(
+    d: Decision,
+    text: string,
+    intent: Prediction,
+    slots: Slots,
+    products: readonly ProductHit[],
+    userId: string,
+  ): Promise<{ action: DialogAction; reason: DialogReason; reply: string; sources: Source[] }> {
+    switch (d.action) {
+      case 'clarify':
+        return { action: 'clarify', reason: d.reason, reply: clarifyReply(d.options!), sources: [] };
+      case 'handoff':
+        return { action: 'handoff', reason: d.reason, reply: handoffReply(d.reason), sources: [] };
+      case 'recommend': {
+        let items = products.filter((p) => p.lexical).slice(0, this.opts.recommendK);
+        if (items.length === 0 && this.deps.products) items = await this.deps.products.recommendFor(userId, this.opts.recommendK);
+        return {
+          action: 'recommend',
+          reason: d.reason,
+          reply: recommendReply(items),
+          sources: items.map((p) => ({ kind: 'product', id: p.id, title: p.title, price: p.price, ...(p.reason ? { reason: p.reason } : {}) })),
+        };
+      }
+      case 'answer': {
+        const entry = await this.answerFor(text, intent.label);
+        if (!entry) return { action: 'handoff', reason: 'no_answer', reply: handoffReply('no_answer'), sources: [] };
+        const filled = fillTemplate(entry.answer, placeholderValues(slots, this.opts.templateValues));
+        return { action: 'answer', reason: d.reason, reply: filled.text, sources: [{ kind: 'kb', id: entry.id, intent: entry.intent, unfilled: filled.unfilled }] };
+      }
+    }
+  }
+
+  /**
+   * The knowledge base entry that answers: the best of the intent's entries for this wording,
+   * else an intent-less FAQ entry sharing words with the message. Never another intent's entry.
+   */
+  private async answerFor(text: string, intent: string) {
+    const kb = this.deps.kb;
+    const own = kb.index.withIntent(intent);
+    if (own.length === 1) return own[0];
+    if (own.length > 1) return (await kb.search(text, 1, (e) => e.intent === intent))[0]?.entry ?? own[0];
+    const [hit] = await kb.search(text, 1, (e) => e.intent === null);
+    return hit?.matched.includes('lexical') ? hit.entry : undefined;
+  }
+}

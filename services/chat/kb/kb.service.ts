@@ -1,0 +1,150 @@
+import { appError } from '../../../shared/errors/index.ts';
+import type { Logger } from '../../../shared/logging/logger.ts';
+import type { EmbedService } from '../../embed/index.ts';
+import { templateSlots } from './answer-template.ts';
+import { KbIndex, type KbHit } from './kb-index.ts';
+import type { KbRepository } from './kb.repository.ts';
+import type { KbEntry, KbEntryInput } from './kb.schema.ts';
+
+export interface KbSearchHit extends KbHit {
+  entry: KbEntry;
+}
+
+export interface KbServiceOptions {
+  maxBatch: number;
+  /** Weight of the embedding retriever, read per request (it depends on the encoder in service). */
+  denseWeight: () => number;
+  log: Logger;
+}
+
+/** Texts embedded per call while loading, so one huge knowledge base does not fill the embed queue. */
+const LOAD_CHUNK = 512;
+
+/** An entry as the API shows it: with the template slots of its answer. */
+export const presentEntry = (e: KbEntry) => ({ ...e, slots: templateSlots(e.answer) });
+
+/**
+ * The FAQ knowledge base: entries in the database, their retrieval index in memory. A batch
+ * is checked and embedded before anything is written, then stored in one transaction, then
+ * indexed; changes are serialised so the index always follows the database's order.
+ */
+export class KbService {
+  private live = new KbIndex();
+  private loaded = false;
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly repo: KbRepository,
+    private readonly embed: EmbedService,
+    private readonly opts: KbServiceOptions,
+  ) {}
+
+  /** The retrieval index in service (replaced whole by `load`). */
+  get index(): KbIndex {
+    return this.live;
+  }
+
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  private assertReady(): void {
+    if (!this.loaded) throw appError('NOT_READY', 'the knowledge base is still loading');
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Question embeddings per entry, or undefined per entry when no encoder is loaded. */
+  private async questionVectors(entries: readonly { questions: string[] }[]): Promise<Array<Float32Array[] | undefined>> {
+    if (!this.embed.ready) return entries.map(() => undefined);
+    const texts = entries.flatMap((e) => e.questions);
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += LOAD_CHUNK) vectors.push(...(await this.embed.embed(texts.slice(i, i + LOAD_CHUNK))).vectors);
+    let at = 0;
+    return entries.map((e) => {
+      const v = vectors.slice(at, at + e.questions.length);
+      at += e.questions.length;
+      return v;
+    });
+  }
+
+  /**
+   * Builds a fresh index from every stored entry and swaps it in: at start, and when entries
+   * were written behind the API's back (`affinity import kb`). Searches go on meanwhile.
+   */
+  async load(): Promise<number> {
+    return this.serial(async () => {
+      const started = performance.now();
+      const entries = await this.repo.all();
+      const vectors = await this.questionVectors(entries);
+      const next = new KbIndex();
+      for (let i = 0; i < entries.length; i++) await next.upsert(entries[i]!, vectors[i]);
+      // the old index is plain memory (a flat index): searches still running on it finish, then it is collected
+      this.live = next;
+      this.loaded = true;
+      this.opts.log.info({ entries: entries.length, ms: Math.round(performance.now() - started) }, 'knowledge base indexed');
+      return entries.length;
+    });
+  }
+
+  /**
+   * Inserts or replaces a batch; a rejected batch changes nothing.
+   * @example await kb.upsert([{ id: 'refunds', questions: ['how do I get a refund?'], answer: 'Write to {{Customer Support Email}}.' }])
+   */
+  async upsert(entries: readonly KbEntryInput[]): Promise<KbEntry[]> {
+    this.assertReady();
+    if (entries.length > this.opts.maxBatch) {
+      throw appError('KB_BATCH_TOO_LARGE', `${entries.length} entries in one batch; at most ${this.opts.maxBatch}`, { limit: this.opts.maxBatch });
+    }
+    const seen = new Set<string>();
+    for (const e of entries) {
+      if (seen.has(e.id)) throw appError('DUPLICATE_ID_IN_BATCH', `entry "${e.id}" appears twice in the batch`, { id: e.id });
+      seen.add(e.id);
+    }
+    const vectors = await this.questionVectors(entries);
+    return this.serial(async () => {
+      const stored = await this.repo.upsertMany(entries);
+      for (let i = 0; i < stored.length; i++) await this.index.upsert(stored[i]!, vectors[i]);
+      return stored;
+    });
+  }
+
+  async get(id: string): Promise<KbEntry> {
+    const entry = await this.repo.get(id);
+    if (!entry) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
+    return entry;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.assertReady();
+    await this.serial(async () => {
+      if (!(await this.repo.remove(id))) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
+      await this.index.remove(id);
+    });
+  }
+
+  /**
+   * Hybrid retrieval: BM25 over question variants and answers, nearest question embeddings,
+   * fused by reciprocal rank (dense weighted by DENSE_WEIGHT).
+   * @example await kb.search('how can I track my parcel', 3)
+   */
+  async search(query: string, k: number, filter?: (entry: KbEntry) => boolean): Promise<KbSearchHit[]> {
+    this.assertReady();
+    const index = this.live;
+    const denseWeight = this.opts.denseWeight();
+    const vector = denseWeight > 0 && this.embed.ready ? (await this.embed.embed([query])).vectors[0] : undefined;
+    const hits = await index.search(query, vector, k, { denseWeight, filter });
+    return hits.flatMap((h) => {
+      const entry = index.get(h.id);
+      return entry ? [{ ...h, entry }] : [];
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.live.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { Logger } from '../../../shared/logging/logger.ts';
+import type { ModelRegistry } from '../../../shared/registry/index.ts';
+import type { EmbedService } from '../../embed/index.ts';
+import { TextClassifier, type EmbedFn, type Prediction } from '../classify/index.ts';
+import { CLASSIFIER_SUBDIR, INTENTS_KIND, SENTIMENT_KIND, type ChatModelKind } from './chat-model-kinds.ts';
+import { ModelHolder } from './model-holder.ts';
+
+export type ReloadOutcome = 'loaded' | 'unchanged' | 'none' | 'incompatible';
+
+/**
+ * The intent and sentiment classifiers in service, loaded from the model registry and swapped
+ * when a newer version is promoted. A model trained with another encoder's embeddings is
+ * refused (its dense features would be meaningless), as if none were in service.
+ */
+export class ChatModels {
+  private readonly holders: Record<ChatModelKind, ModelHolder<TextClassifier>> = {
+    intents: new ModelHolder(INTENTS_KIND),
+    sentiment: new ModelHolder(SENTIMENT_KIND),
+  };
+  private readonly embedFn: EmbedFn;
+
+  constructor(
+    readonly registry: ModelRegistry,
+    private readonly embed: EmbedService,
+    private readonly log: Logger,
+  ) {
+    this.embedFn = async (texts) => (await this.embed.embed(texts)).vectors;
+  }
+
+  version(kind: ChatModelKind): string | undefined {
+    return this.holders[kind].version;
+  }
+
+  loaded(kind: ChatModelKind): boolean {
+    return this.holders[kind].loaded;
+  }
+
+  /** Puts the registry's current version of `kind` in service, if it is not already. */
+  async reload(kind: ChatModelKind): Promise<ReloadOutcome> {
+    const current = await this.registry.current(kind);
+    if (!current) return 'none';
+    const version = current.manifest.version;
+    if (version === this.holders[kind].version) return 'unchanged';
+    const clf = await TextClassifier.load(path.join(current.dir, CLASSIFIER_SUBDIR), { embed: this.embedFn });
+    const info = this.embed.info;
+    const trainedWith = typeof current.manifest.encoder === 'string' ? current.manifest.encoder : undefined;
+    const dim = clf.meta.shapes?.dense_dim ?? 0;
+    if (clf.usesEmbeddings && info && ((trainedWith && trainedWith !== info.id) || (dim > 0 && dim !== info.dim))) {
+      await clf.dispose();
+      this.log.warn({ kind, version, trainedWith, dim, serving: info.id, servingDim: info.dim }, `${kind} model ${version} was trained with another encoder; not loading it`);
+      return 'incompatible';
+    }
+    await this.holders[kind].swap(clf, version);
+    this.log.info({ kind, version, labels: clf.labels.length, metrics: current.manifest.metrics }, `${kind} model ${version} in service`);
+    return 'loaded';
+  }
+
+  /** Intent of each text: label (or `unknown`), calibrated confidence, the `topK` likeliest. */
+  predictIntents(texts: readonly string[], topK: number): Promise<Prediction[]> {
+    return this.holders.intents.use((clf) => clf.predict(texts, { topK }));
+  }
+
+  predictSentiment(texts: readonly string[], topK = 3): Promise<Prediction[]> {
+    return this.holders.sentiment.use((clf) => clf.predict(texts, { topK }));
+  }
+
+  async close(): Promise<void> {
+    await this.holders.intents.close();
+    await this.holders.sentiment.close();
+  }
+}

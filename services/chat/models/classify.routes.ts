@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { parseOr400 } from '../../../shared/http/index.ts';
+import type { Prediction } from '../classify/index.ts';
+import { classifyBody } from '../dialog/dialog.schema.ts';
+import type { ChatModels } from './chat-models.ts';
+import { sentimentLabel } from './training-data.ts';
+
+const present = (p: Prediction, name: (l: string) => string = (l) => l) => ({
+  label: p.label === 'unknown' ? 'unknown' : name(p.label),
+  confidence: p.confidence,
+  alternatives: p.top.map((t) => ({ label: name(t.label), confidence: t.confidence })),
+});
+
+/**
+ * `POST /v1/classify/intent` and `POST /v1/classify/sentiment`: `{ text }` answers one
+ * result, `{ texts }` answers `{ results }` in order. Each: label (`unknown` below the model's
+ * out-of-scope threshold), calibrated confidence, top-k alternatives.
+ */
+export function classifyRouter(models: ChatModels, opts: { maxChars: number; defaultTopK: number }): Router {
+  const r = Router();
+  const body = classifyBody(opts.maxChars);
+  r.post('/v1/classify/intent', async (req, res) => {
+    const b = parseOr400(body, req.body);
+    const predictions = await models.predictIntents(b.texts ?? [b.text!], b.top_k ?? opts.defaultTopK);
+    const results = predictions.map((p) => present(p));
+    res.json(b.texts ? { results } : results[0]);
+  });
+  r.post('/v1/classify/sentiment', async (req, res) => {
+    const b = parseOr400(body, req.body);
+    const predictions = await models.predictSentiment(b.texts ?? [b.text!], b.top_k ?? 2);
+    const results = predictions.map((p) => present(p, sentimentLabel));
+    res.json(b.texts ? { results } : results[0]);
+  });
+  return r;
+}

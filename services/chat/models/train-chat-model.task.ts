@@ -1,0 +1,65 @@
+// Runs in a thread (shared/queues/run-in-thread.ts): training is synchronous number crunching
+// that would otherwise stall every request of the process. Arguments and result are plain data.
+import path from 'node:path';
+import type { Config } from '../../../shared/config/index.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import { MetricsRegistry } from '../../../shared/metrics/index.ts';
+import { ModelRegistry } from '../../../shared/registry/index.ts';
+import { openDatabase } from '../../../shared/storage/index.ts';
+import { createEmbedding } from '../../embed/index.ts';
+import { chatMigrations } from '../chat.migrations.ts';
+import { FeedbackRepository } from '../feedback/feedback.repository.ts';
+import type { ChatModelKind } from './chat-model-kinds.ts';
+import { trainChatModel, type TrainChatModelResult } from './train-chat-model.ts';
+import { chatRegistryRoot } from './chat-model-kinds.ts';
+import { chatTrainingSource, intentTrainingExamples, readTrainingExamples } from './training-data.ts';
+
+export interface TrainChatModelArgs {
+  config: Config;
+  kind: ChatModelKind;
+  /** `full`: word/char n-grams and the configured encoder's embeddings; `lexical`: n-grams only. */
+  features: 'full' | 'lexical';
+  seed?: number;
+  onlyIfNone?: boolean;
+}
+
+/**
+ * Trains one chat classifier from the configured data (plus, for intents, every corrected
+ * intent recorded through `POST /v1/chat/feedback`) into the registry.
+ */
+export async function trainChatModelTask(args: TrainChatModelArgs, progress: (message: string) => void): Promise<TrainChatModelResult> {
+  const { config, kind } = args;
+  const source = chatTrainingSource(config, kind);
+  let examples = readTrainingExamples(source, kind);
+  let feedback = 0;
+  if (kind === 'intents') {
+    const db = openDatabase(config);
+    try {
+      await db.migrate(chatMigrations);
+      const corrections = await new FeedbackRepository(db).all();
+      feedback = corrections.length;
+      examples = intentTrainingExamples(examples, corrections, config.CHAT_FEEDBACK_REPEAT);
+    } finally {
+      await db.close();
+    }
+  }
+  progress(`${kind}: ${examples.length} examples from ${source}${feedback ? ` and ${feedback} corrections` : ''}`);
+  const log = createLogger({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn', name: 'affinity-train' });
+  const embedding = args.features === 'full' ? createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) }) : undefined;
+  const encoder = await embedding?.load();
+  try {
+    return await trainChatModel(new ModelRegistry(chatRegistryRoot(config)), {
+      kind,
+      examples,
+      embed: embedding ? async (texts) => (await embedding.service.embed(texts)).vectors : undefined,
+      encoderId: encoder?.info.id,
+      seed: args.seed,
+      tolerance: config.PROMOTE_TOLERANCE,
+      onlyIfNone: args.onlyIfNone,
+      data: { source: path.resolve(source), feedback },
+      onProgress: progress,
+    });
+  } finally {
+    await embedding?.service.close();
+  }
+}

@@ -1,0 +1,84 @@
+import type { FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
+import type { ModelRegistry } from '../../../shared/registry/index.ts';
+import { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, TextClassifier, type EmbedFn, type LabelledExample } from '../classify/index.ts';
+import { CLASSIFIER_SUBDIR, type ChatModelKind } from './chat-model-kinds.ts';
+
+export interface TrainChatModelOptions {
+  kind: ChatModelKind;
+  examples: readonly LabelledExample[];
+  /** The encoder, for lexical + dense features; without it, lexical features only. */
+  embed?: EmbedFn;
+  /** Id of that encoder, recorded so a server with another encoder does not load the model. */
+  encoderId?: string;
+  seed?: number;
+  /** Promoted unless its held-out accuracy is below the current model's by more than this. */
+  tolerance: number;
+  /** Start-up training: promote only while no model is in service (another process may have won). */
+  onlyIfNone?: boolean;
+  /** What it was trained on (source, counts), stored in the manifest. */
+  data: Record<string, unknown>;
+  onProgress?: (stage: string) => void;
+}
+
+export interface TrainChatModelResult {
+  kind: ChatModelKind;
+  version: string;
+  promoted: boolean;
+  /** Held-out accuracy of the candidate, and of the model in service when it was compared. */
+  metric: number;
+  currentMetric: number | null;
+  features: 'full' | 'lexical';
+  examples: number;
+  labels: number;
+  seconds: number;
+  note?: string;
+}
+
+/**
+ * Trains an intent or sentiment classifier, stores it in the registry (kind `intents` or
+ * `sentiment`, the classifier's files under `model/`) and promotes it unless it measures worse
+ * than the model in service. The comparison uses each model's own held-out split, the only
+ * figure both have; the registry keeps the candidate either way.
+ * @example await trainChatModel(registry, { kind: 'intents', examples, embed, tolerance: 0.005, data: { source } })
+ */
+export async function trainChatModel(registry: ModelRegistry, opts: TrainChatModelOptions): Promise<TrainChatModelResult> {
+  const started = performance.now();
+  const clf = await TextClassifier.train(opts.examples, {
+    ...(opts.kind === 'intents' ? INTENT_DEFAULTS : SENTIMENT_DEFAULTS),
+    seed: opts.seed ?? 42,
+    embed: opts.embed,
+    onProgress: opts.onProgress,
+  });
+  try {
+    const m = clf.meta;
+    const metrics: Record<string, number> = { n_train: m.n_train, train_seconds: m.train_seconds };
+    for (const [k, v] of Object.entries(m.holdout)) if (typeof v === 'number') metrics[`holdout_${k}`] = v;
+    const metric = m.holdout.accuracy ?? 0;
+    const features = clf.usesEmbeddings ? 'full' : 'lexical';
+    const files: FolderFile[] = clf.toFiles().map((f) => ({ path: `${CLASSIFIER_SUBDIR}/${f.path}`, data: f.data }));
+    const version = await registry.publish(opts.kind, files, {
+      metrics,
+      data: { ...opts.data, examples: opts.examples.length, labels: m.labels.length },
+      encoder: clf.usesEmbeddings ? (opts.encoderId ?? null) : null,
+      features,
+    });
+    const name = version.manifest.version;
+    const current = await registry.current(opts.kind);
+    const currentMetric = current ? (current.manifest.metrics.holdout_accuracy ?? null) : null;
+    let promoted = false;
+    let note: string | undefined;
+    if (opts.onlyIfNone && current) {
+      note = `${opts.kind} ${current.manifest.version} went into service meanwhile`;
+    } else if (currentMetric === null || metric >= currentMetric - opts.tolerance) {
+      await registry.promote(opts.kind, name);
+      promoted = true;
+    } else {
+      note = `held-out accuracy ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${opts.tolerance}`;
+    }
+    if (note) await registry.reject(opts.kind, name, note);
+    const seconds = Math.round((performance.now() - started) / 10) / 100;
+    return { kind: opts.kind, version: name, promoted, metric, currentMetric, features, examples: opts.examples.length, labels: m.labels.length, seconds, ...(note ? { note } : {}) };
+  } finally {
+    await clf.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../../shared/config/index.ts';
+import { readSentimentSentences } from '../../../shared/datasets/labelled-text.ts';
+import { readCsv } from '../../../shared/datasets/read-csv.ts';
+import { appError } from '../../../shared/errors/index.ts';
+import type { LabelledExample } from '../classify/index.ts';
+import type { IntentFeedback } from '../feedback/feedback.repository.ts';
+import type { ChatModelKind } from './chat-model-kinds.ts';
+
+const TEXT_COLUMNS = ['text', 'instruction', 'utterance', 'sentence', 'query'];
+const LABEL_COLUMNS = ['label', 'intent', 'category', 'sentiment'];
+
+/** The labelled data each chat model is trained on: the configured file, else the shared data set. */
+export function chatTrainingSource(config: Config, kind: ChatModelKind): string {
+  const data = path.resolve(config.AFFINITY_SHARED_DIR, 'data');
+  return kind === 'intents'
+    ? config.CHAT_INTENTS_DATA || path.join(data, 'customer-support', 'bitext_customer_support_training.csv')
+    : config.CHAT_SENTIMENT_DATA || path.join(data, 'sentiment-labelled-sentences');
+}
+
+/** `0`/`neg…` → `negative`, `1`/`pos…` → `positive`; other labels (say `neutral`) as they are. */
+export function sentimentLabel(raw: string): string {
+  const l = raw.trim().toLowerCase();
+  if (l === '0' || l.startsWith('neg')) return 'negative';
+  if (l === '1' || l.startsWith('pos')) return 'positive';
+  return l;
+}
+
+/**
+ * Labelled texts from a CSV (text column `text`/`instruction`/…, label column
+ * `label`/`intent`/…) or a folder of the UCI sentiment sentences; sentiment labels become
+ * `negative`/`positive`. Throws `CHAT_TRAINING_DATA_NOT_FOUND`.
+ */
+export function readTrainingExamples(source: string, kind: ChatModelKind): LabelledExample[] {
+  if (!existsSync(source)) throw appError('CHAT_TRAINING_DATA_NOT_FOUND', `no labelled ${kind} data at ${source}`, { source });
+  let examples: LabelledExample[];
+  if (statSync(source).isDirectory()) {
+    examples = readSentimentSentences(source);
+  } else {
+    const rows = readCsv(source);
+    const header = Object.keys(rows[0] ?? {});
+    const text = TEXT_COLUMNS.find((c) => header.includes(c));
+    const label = LABEL_COLUMNS.find((c) => header.includes(c));
+    if (!text || !label) {
+      throw appError('CHAT_TRAINING_DATA_NOT_FOUND', `${source} has no text or label column (columns: ${header.join(', ')})`, { source });
+    }
+    examples = rows.map((r) => ({ text: (r[text] ?? '').trim(), label: (r[label] ?? '').trim() })).filter((e) => e.text && e.label);
+  }
+  return kind === 'sentiment' ? examples.map((e) => ({ text: e.text, label: sentimentLabel(e.label) })) : examples;
+}
+
+const key = (text: string) => text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * The intent training set: the base data set plus every corrected intent, `repeat` times each
+ * (one example among thousands would hardly move a linear model). A base example with the
+ * same text as a correction is dropped: the correction wins, and the latest one per text.
+ * @example intentTrainingExamples(readTrainingExamples(csv, 'intents'), await feedback.all(), 3)
+ */
+export function intentTrainingExamples(base: readonly LabelledExample[], feedback: readonly IntentFeedback[], repeat: number): LabelledExample[] {
+  const corrected = new Map<string, { text: string; label: string }>();
+  for (const f of feedback) corrected.set(key(f.text), { text: f.text, label: f.intent });
+  const kept = base.filter((e) => !corrected.has(key(e.text)));
+  const extra = [...corrected.values()].flatMap((c) => Array.from({ length: repeat }, () => ({ ...c })));
+  return [...kept, ...extra];
+}

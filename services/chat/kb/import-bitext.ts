@@ -6,7 +6,7 @@ import type { KbRepository } from './kb.repository.ts';
 import { kbEntry, type KbEntryInput } from './kb.schema.ts';
 
 export interface BitextKbOptions {
-  /** Question variants kept per intent, spread evenly over the intent's instructions. @defaultValue 20 */
+  /** Question variants kept per intent, chosen to cover the most distinct words. @defaultValue 20 */
   questionsPerIntent?: number;
 }
 
@@ -54,10 +54,34 @@ function isGeneric(response: string, entityValue: string | undefined): boolean {
   return !/\d{4,}/.test(text) && !/[$€£]\s?\d/.test(text);
 }
 
-/** `n` items spread evenly over `list` (all of them when it is shorter). */
-function spread<T>(list: readonly T[], n: number): T[] {
-  if (list.length <= n) return [...list];
-  return Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]!);
+/**
+ * `n` question variants that cover the most distinct words: greedily, each pick the one adding
+ * the most words not yet covered (numbers aside), ties to the earliest. Spread-out wordings
+ * retrieve better than the near-duplicates ("check order 123 status", "check order 456
+ * status") the data set is full of.
+ */
+export function diverseQuestions(questions: readonly string[], n: number): string[] {
+  if (questions.length <= n) return [...questions];
+  const words = questions.map((q) => new Set(terms(q).filter((t) => !/\d/.test(t))));
+  const covered = new Set<string>();
+  const picked: number[] = [];
+  const free = new Set(questions.keys());
+  while (picked.length < n) {
+    let best = -1;
+    let gain = -1;
+    for (const i of free) {
+      let g = 0;
+      for (const w of words[i]!) if (!covered.has(w)) g++;
+      if (g > gain) {
+        gain = g;
+        best = i;
+      }
+    }
+    picked.push(best);
+    free.delete(best);
+    for (const w of words[best]!) covered.add(w);
+  }
+  return picked.sort((a, b) => a - b).map((i) => questions[i]!);
 }
 
 /**
@@ -98,7 +122,7 @@ export function kbEntriesFromBitext(file: string, opts: BitextKbOptions = {}): K
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([intent, g]) => ({
       id: `bitext-${intent}`,
-      questions: spread(g.questions, perIntent),
+      questions: diverseQuestions(g.questions, perIntent),
       answer: representativeResponse(g.generic.length > 0 ? g.generic : g.responses),
       intent,
       tags: g.category ? [g.category.toLowerCase()] : [],

@@ -1,6 +1,5 @@
-import { Queue } from 'bullmq';
 import type { Logger } from '../logging/logger.ts';
-import { bullConnection } from './redis-connection.ts';
+import { createRedis, type RedisClient } from '../redis/index.ts';
 
 /** What is announced when a model version goes into (or out of) service. */
 export interface ModelSignal {
@@ -11,49 +10,31 @@ export interface ModelSignal {
 
 const channel = (prefix: string) => `${prefix}:signals:models`;
 
-/** The part of BullMQ's Redis client (ioredis) that pub/sub needs. */
-interface PubSubClient {
-  publish(channel: string, message: string): Promise<number>;
-  duplicate(): PubSubClient;
-  subscribe(channel: string): Promise<unknown>;
-  on(event: 'message', fn: (channel: string, message: string) => void): unknown;
-  on(event: 'error', fn: (err: Error) => void): unknown;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-}
-
 /**
- * Announces model changes on Redis pub/sub, over the connection of a BullMQ queue (so that
- * the only code that imports the Redis client is the Redis module and BullMQ itself). Every
- * serving process subscribes and reloads the model in the background, then swaps it in.
+ * Announces model changes on Redis pub/sub. Every serving process subscribes and reloads the
+ * model in the background, then swaps it in. Both connections wait for Redis and come back by
+ * themselves (the subscription is renewed on reconnect).
  */
 export class ModelSignals {
-  private subscriber: PubSubClient | undefined;
-  /** A connection that waits for Redis (offline queue on), used for pub/sub only. */
-  private readonly queue: Queue;
+  private readonly pub: RedisClient;
+  private readonly sub: RedisClient;
 
   constructor(
     redisUrl: string,
     private readonly prefix: string,
     private readonly log: Logger,
   ) {
-    this.queue = new Queue('affinity-signals', { connection: bullConnection(redisUrl, 'worker'), prefix });
-    this.queue.on('error', () => undefined);
+    this.pub = createRedis(redisUrl, { role: 'worker', log });
+    this.sub = createRedis(redisUrl, { role: 'worker' });
   }
 
   async publish(signal: ModelSignal): Promise<void> {
-    const client = (await this.queue.client) as unknown as PubSubClient;
-    await client.publish(channel(this.prefix), JSON.stringify(signal));
+    await this.pub.connection.publish(channel(this.prefix), JSON.stringify(signal));
   }
 
-  /** Calls `onSignal` for every announcement until `close()`; reconnects by itself. */
+  /** Calls `onSignal` for every announcement until `close()`. */
   async subscribe(onSignal: (s: ModelSignal) => void | Promise<void>): Promise<void> {
-    const client = (await this.queue.client) as unknown as PubSubClient;
-    const sub = client.duplicate();
-    // kept at once, so that close() ends it even while it still waits for Redis
-    this.subscriber = sub;
-    sub.on('error', (err: Error) => this.log.warn({ err: err.message }, 'model signal subscriber: connection error'));
-    sub.on('message', (_channel: string, message: string) => {
+    this.sub.connection.on('message', (_channel: string, message: string) => {
       let signal: ModelSignal;
       try {
         signal = JSON.parse(message) as ModelSignal;
@@ -63,11 +44,10 @@ export class ModelSignals {
       }
       Promise.resolve(onSignal(signal)).catch((err: unknown) => this.log.error({ err, signal }, 'model reload failed; the previous model stays'));
     });
-    await sub.subscribe(channel(this.prefix));
+    await this.sub.connection.subscribe(channel(this.prefix));
   }
 
   async close(): Promise<void> {
-    this.subscriber?.disconnect();
-    await this.queue.close().catch(() => undefined);
+    await Promise.all([this.pub.close(), this.sub.close()]);
   }
 }

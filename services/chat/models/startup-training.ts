@@ -5,14 +5,14 @@ import { CHAT_MODEL_KINDS } from './chat-model-kinds.ts';
 import type { ChatModels } from './chat-models.ts';
 import type { TrainChatModelArgs } from './train-chat-model.task.ts';
 import type { TrainChatModelResult } from './train-chat-model.ts';
-import { trainInThread, type TrainingRun } from './training-thread.ts';
+import { trainInProcess, type TrainingRun } from './training-process.ts';
 import { chatTrainingSource } from './training-data.ts';
 
 /** Start-up training that takes longer than this on full features should go lexical (CHAT_STARTUP_TRAINING). */
 const SLOW_SECONDS = 30;
 
 /**
- * Trains chat models in threads into the registry and puts what the registry then has in
+ * Trains chat models in child processes into the registry and puts what the registry then has in
  * service. Runs still going when the server stops are cancelled.
  */
 export class ChatTrainer {
@@ -27,7 +27,7 @@ export class ChatTrainer {
 
   /** Trains one model (intents: the data set plus every corrected intent) and loads the registry's current version. */
   async trainAndLoad(args: Omit<TrainChatModelArgs, 'config'>): Promise<TrainChatModelResult> {
-    const run = trainInThread({ ...args, config: this.config }, (message) => this.log.debug({ kind: args.kind }, message));
+    const run = trainInProcess({ ...args, config: this.config }, (message) => this.log.debug({ kind: args.kind }, message));
     this.runs.add(run);
     try {
       const result = await run.result;

@@ -1,4 +1,4 @@
-// Runs in a thread (shared/queues/run-in-thread.ts): training is synchronous number crunching
+// Runs in a child process (training-process.ts): training is synchronous number crunching
 // that would otherwise stall every request of the process. Arguments and result are plain data.
 import path from 'node:path';
 import type { Config } from '../../../shared/config/index.ts';
@@ -44,7 +44,8 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
     }
   }
   progress(`${kind}: ${examples.length} examples from ${source}${feedback ? ` and ${feedback} corrections` : ''}`);
-  const log = createLogger({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn', name: 'affinity-train' });
+  // the serving process already said what the encoder is; the thread speaks up only for errors
+  const log = createLogger({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'error', name: 'affinity-train' });
   const embedding = args.features === 'full' ? createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) }) : undefined;
   const encoder = await embedding?.load();
   try {

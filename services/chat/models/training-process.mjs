@@ -1,0 +1,16 @@
+// Entry of a chat training child process: compiles TypeScript on load (tsx), takes one
+// `train` message over IPC, runs the training task, posts progress and the result, exits.
+import { register } from 'tsx/esm/api';
+
+register();
+// an orphan has no one to report to: the parent died or killed the run
+process.once('disconnect', () => process.exit(1));
+process.once('message', async (m) => {
+  try {
+    const { trainChatModelTask } = await import('./train-chat-model.task.ts');
+    const result = await trainChatModelTask(m.args, (message) => process.send({ type: 'progress', message }));
+    process.send({ type: 'result', result }, () => process.exit(0));
+  } catch (err) {
+    process.send({ type: 'error', code: err?.code, message: err instanceof Error ? err.message : String(err) }, () => process.exit(1));
+  }
+});

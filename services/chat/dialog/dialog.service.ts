@@ -5,7 +5,7 @@ import type { FeedbackRepository, IntentFeedback } from '../feedback/feedback.re
 import { fillTemplate } from '../kb/answer-template.ts';
 import type { KbService } from '../kb/kb.service.ts';
 import type { ChatModels } from '../models/chat-models.ts';
-import { sentimentLabel } from '../models/training-data.ts';
+import { sentimentLabel } from '../models/sentiment-label.ts';
 import type { SessionState, SessionStore, Source, Turn } from '../sessions/session-store.ts';
 import { decide, type Decision, type DialogAction, type DialogReason, type PolicyRules, type SentimentLabel } from './dialog-policy.ts';
 import { normalizeMessage } from './normalize.ts';

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { parseOr400 } from '../../../shared/http/index.ts';
 import type { Prediction } from '../classify/index.ts';
-import { classifyBody } from '../dialog/dialog.schema.ts';
 import type { ChatModels } from './chat-models.ts';
-import { sentimentLabel } from './training-data.ts';
+import { classifyBody } from './classify.schema.ts';
+import { sentimentLabel } from './sentiment-label.ts';
 
 const present = (p: Prediction, name: (l: string) => string = (l) => l) => ({
   label: p.label === 'unknown' ? 'unknown' : name(p.label),

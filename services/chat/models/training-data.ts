@@ -7,6 +7,7 @@ import { appError } from '../../../shared/errors/index.ts';
 import type { LabelledExample } from '../classify/index.ts';
 import type { IntentFeedback } from '../feedback/feedback.repository.ts';
 import type { ChatModelKind } from './chat-model-kinds.ts';
+import { sentimentLabel } from './sentiment-label.ts';
 
 const TEXT_COLUMNS = ['text', 'instruction', 'utterance', 'sentence', 'query'];
 const LABEL_COLUMNS = ['label', 'intent', 'category', 'sentiment'];
@@ -17,14 +18,6 @@ export function chatTrainingSource(config: Config, kind: ChatModelKind): string 
   return kind === 'intents'
     ? config.CHAT_INTENTS_DATA || path.join(data, 'customer-support', 'bitext_customer_support_training.csv')
     : config.CHAT_SENTIMENT_DATA || path.join(data, 'sentiment-labelled-sentences');
-}
-
-/** `0`/`neg…` → `negative`, `1`/`pos…` → `positive`; other labels (say `neutral`) as they are. */
-export function sentimentLabel(raw: string): string {
-  const l = raw.trim().toLowerCase();
-  if (l === '0' || l.startsWith('neg')) return 'negative';
-  if (l === '1' || l.startsWith('pos')) return 'positive';
-  return l;
 }
 
 /**

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Prediction } from '../../../services/chat/classify/index.ts';
 import { sentimentOf } from '../../../services/chat/dialog/dialog.service.ts';
 import type { IntentFeedback } from '../../../services/chat/feedback/feedback.repository.ts';
-import { intentTrainingExamples, readTrainingExamples, sentimentLabel } from '../../../services/chat/models/training-data.ts';
+import { sentimentLabel } from '../../../services/chat/models/sentiment-label.ts';
+import { intentTrainingExamples, readTrainingExamples } from '../../../services/chat/models/training-data.ts';
 import { sharedDir } from '../../support/paths.ts';
 
 const fb = (text: string, intent: string, i = 0): IntentFeedback => ({ session_id: 's', message_index: i, text, predicted_intent: null, intent, created_at: i });

@@ -1,7 +1,7 @@
 // A real Redis for tests: the one at REDIS_URL (or 127.0.0.1:6379) when it answers, else a
-// redis-server this process starts on a free port. Never a mock.
+// redis-server this process starts on a free port. Never a mock. Each test's keys live under
+// its configuration's REDIS_PREFIX (`test-<uuid>`, from testConfig) and are deleted after it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createRedis } from '../../shared/redis/index.ts';
 
@@ -69,9 +69,6 @@ export async function testRedis(): Promise<TestRedis> {
   }
   return startRedisServer();
 }
-
-/** A key prefix of one test's own: `test-<uuid>` (the configuration adds the `:`). */
-export const testPrefix = (): string => `test-${randomUUID()}`;
 
 /** Keys under `prefix` (the full prefix, with its `:`). */
 export async function keysUnder(url: string, prefix: string): Promise<string[]> {

@@ -67,8 +67,9 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     readiness: [
       { name: 'embed', check: () => embedding.service.ready },
       { name: 'recommend', check: () => recommend.ready },
+      // Redis is not a readiness check: with Redis away the API keeps serving reads (only
+      // sessions and job routes answer 503), so a load balancer must keep routing to it
       { name: 'chat', check: () => chat.ready },
-      { name: 'redis', check: () => redis.ping() },
     ],
   });
   return {

@@ -22,6 +22,9 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       DB_SYNCHRONOUS: 'normal',
       // queues and signals of one test never meet another's
       REDIS_PREFIX: `test-${randomUUID()}`,
+      // chat models train in the background at start when none is in service: tests that
+      // need that say so; the others save the CPU
+      CHAT_STARTUP_TRAINING: 'off',
       ...overrides,
     },
   );

@@ -97,9 +97,10 @@ describe('chat sessions when Redis goes away', () => {
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('REDIS_UNAVAILABLE');
     }
+    // readiness does not depend on Redis: reads keep being served, so a load balancer keeps routing here
     const ready = await request(app).get('/readyz');
-    expect(ready.status).toBe(503);
-    expect(ready.body.checks).toMatchObject({ redis: false, chat: true });
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({ chat: true });
     // what does not need Redis still works
     expect((await request(app).post('/v1/classify/intent').send({ text: 'cancel my order' })).body.label).toBe('cancel_order');
     expect((await request(app).get('/v1/kb/search').query({ q: 'order' })).status).toBe(200);
@@ -107,7 +108,6 @@ describe('chat sessions when Redis goes away', () => {
     // a Redis restart on the same address: the client reconnects by itself
     own = await startRedisServer(port);
     await until('the session routes to work again', 20_000, async () => (await request(app).post('/v1/chat/sessions').send({})).status === 201);
-    expect((await request(app).get('/readyz')).body.checks.redis).toBe(true);
   });
 });
 
@@ -120,7 +120,9 @@ describe('chat API started while Redis is down', () => {
       const res = await request(t.api.app).post('/v1/chat/sessions').send({});
       expect(res.status).toBe(503);
       expect(res.body.error).toMatchObject({ code: 'REDIS_UNAVAILABLE' });
-      expect((await request(t.api.app).get('/readyz')).body.checks).toMatchObject({ redis: false, chat: true, embed: true });
+      const ready = await request(t.api.app).get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.checks).toMatchObject({ chat: true, embed: true });
     } finally {
       await t.api.close();
       rmSync(t.config.AFFINITY_DATA_DIR, { recursive: true, force: true });

@@ -2,9 +2,8 @@
 import type { Config } from '../shared/config/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { JobQueue, ModelSignals, startJobWorkers, type JobHandlers } from '../shared/queues/index.ts';
-import { nightlyJob } from '../services/recommend/jobs/nightly.job.ts';
-import { rebuildIndexJob } from '../services/recommend/jobs/rebuild-index.job.ts';
-import { trainRecommendJob } from '../services/recommend/jobs/train-recommend.job.ts';
+import { trainChatModelJob } from '../services/chat/index.ts';
+import { nightlyJob, rebuildIndexJob, trainRecommendJob } from '../services/recommend/index.ts';
 
 export interface Workers {
   queue: JobQueue;
@@ -17,6 +16,8 @@ export async function composeWorkers(config: Config, log: Logger): Promise<Worke
   const handlers: JobHandlers = {
     'train-recommend': trainRecommendJob(config, signals),
     'rebuild-index': rebuildIndexJob(signals),
+    'train-intents': trainChatModelJob(config, signals, 'intents'),
+    'train-sentiment': trainChatModelJob(config, signals, 'sentiment'),
   };
   handlers.nightly = nightlyJob(handlers);
   const running = startJobWorkers({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, handlers, log });

@@ -3,3 +3,6 @@ export { trainFromCatalog, loadRecommender, RECOMMEND_KIND, type TrainOutcome } 
 export { importMovieLens } from './catalog/import-movielens.ts';
 export { catalogMigrations } from './catalog/catalog.migrations.ts';
 export { CatalogRepository } from './catalog/catalog.repository.ts';
+export { trainRecommendJob } from './jobs/train-recommend.job.ts';
+export { rebuildIndexJob } from './jobs/rebuild-index.job.ts';
+export { nightlyJob } from './jobs/nightly.job.ts';

@@ -1,4 +1,4 @@
-import { terms } from '../../recommend/search/text-terms.ts';
+import { terms } from '../../../shared/search/text-terms.ts';
 
 /** What the dialog has learnt from the customer's messages. */
 export interface Slots {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readCsv } from '../../../shared/datasets/read-csv.ts';
 import { appError } from '../../../shared/errors/index.ts';
-import { terms } from '../../recommend/search/text-terms.ts';
+import { terms } from '../../../shared/search/text-terms.ts';
 import type { KbRepository } from './kb.repository.ts';
 import { kbEntry, type KbEntryInput } from './kb.schema.ts';
 

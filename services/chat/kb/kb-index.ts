@@ -1,7 +1,7 @@
 import { createVectorIndex, type VectorIndex } from '../../../shared/vector-index/index.ts';
 // the project's one BM25 and rank fusion live with product search; the knowledge base reuses them
-import { Bm25Index, type ScoredId } from '../../recommend/search/bm25-index.ts';
-import { fuseRrf } from '../../recommend/search/rank-fusion.ts';
+import { Bm25Index, type ScoredId } from '../../../shared/search/bm25-index.ts';
+import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
 import type { KbEntry } from './kb.schema.ts';
 
 /** One retrievable text of an entry: a question variant (`q<i>`) or the answer (`a`). */

@@ -4,7 +4,7 @@ import type { Logger } from '../../../shared/logging/logger.ts';
 import { createVectorIndex, IndexHolder, type SearchHit, type VectorIndex } from '../../../shared/vector-index/index.ts';
 import type { Item } from '../catalog/catalog.schema.ts';
 import type { ItemFacets } from '../ranking/item-filter.ts';
-import { Bm25Index } from '../search/bm25-index.ts';
+import { Bm25Index } from '../../../shared/search/bm25-index.ts';
 
 /** What serving keeps in memory about an item. */
 export interface LiveItem extends ItemFacets {

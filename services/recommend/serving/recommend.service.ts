@@ -7,7 +7,7 @@ import type { TrainedRecommender } from '../models/trained-recommender.ts';
 import { historyOf } from '../models/user-history.ts';
 import { isEmptyFilter, matchesFilter, type ItemFilter } from '../ranking/item-filter.ts';
 import { mmr } from '../ranking/mmr.ts';
-import { fuseRrf } from '../search/rank-fusion.ts';
+import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
 import { EVENT_WEIGHTS, EXCLUDING_EVENTS } from '../training/event-weights.ts';
 import type { LiveCatalog, LiveItem } from './live-catalog.ts';
 

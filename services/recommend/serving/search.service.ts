@@ -1,6 +1,6 @@
 import type { EmbedService } from '../../embed/index.ts';
 import { isEmptyFilter, matchesFilter, type ItemFilter } from '../ranking/item-filter.ts';
-import { fuseRrf } from '../search/rank-fusion.ts';
+import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
 import type { LiveCatalog, LiveItem } from './live-catalog.ts';
 
 export interface SearchResult extends LiveItem {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Bm25Index } from '../../../services/recommend/search/bm25-index.ts';
-import { fuseRrf } from '../../../services/recommend/search/rank-fusion.ts';
-import { terms } from '../../../services/recommend/search/text-terms.ts';
+import { Bm25Index } from '../../../shared/search/bm25-index.ts';
+import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
+import { terms } from '../../../shared/search/text-terms.ts';
 
 describe('terms', () => {
   it('lower-cases, splits on non-letters, drops stopwords and plural s', () => {

@@ -4,7 +4,7 @@ import type { Config } from '../shared/config/index.ts';
 import { createApp } from '../shared/http/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { MetricsRegistry } from '../shared/metrics/index.ts';
-import { jobsRouter, JobQueue, ModelSignals } from '../shared/queues/index.ts';
+import { jobsRouter, JobQueue, ModelSignals, type ModelSignal } from '../shared/queues/index.ts';
 import { registryRouter } from '../shared/registry/index.ts';
 import { createRedis, type RedisClient } from '../shared/redis/index.ts';
 import { openDatabase, type SqlDatabase } from '../shared/storage/index.ts';
@@ -31,7 +31,18 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   const metrics = new MetricsRegistry({ defaultMetrics: opts.defaultMetrics });
   const db = openDatabase(config);
   const embedding = createEmbedding(config, { log, metrics });
-  const recommend = createRecommend(config, { db, embed: embedding.service, log });
+  const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
+  const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
+  const recommend = createRecommend(config, {
+    db,
+    embed: embedding.service,
+    log,
+    // the other serving processes hear of catalog changes through the queue and the signals
+    announce: {
+      itemsUpserted: async (ids) => void (await queue.enqueue('embed-items', { itemIds: ids })),
+      itemsRemoved: (ids) => signals.publish({ kind: 'catalog-items', action: 'changed', upserted: [], removed: ids }),
+    },
+  });
   const redis = createRedis(config.REDIS_URL, { keyPrefix: `${config.REDIS_PREFIX}:`, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, log });
   // the chat calls the recommend service in process
   const products: ProductPort = {
@@ -40,11 +51,11 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
   };
   const chat = createChat(config, { db, embed: embedding.service, redis, log, products });
-  const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
-  const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   // every serving process reloads what a worker (or another process's admin call) put in service
-  const onSignal = async ({ kind }: { kind: string }) => {
-    if (kind === 'recommend') await recommend.reloadModel();
+  const onSignal = async (signal: ModelSignal | { kind: string }) => {
+    const kind = signal.kind;
+    if ('upserted' in signal) await recommend.applyCatalogChange(signal);
+    else if (kind === 'recommend') await recommend.reloadModel();
     else if (kind === 'catalog-index') await recommend.live.load(await recommend.repository.allItems());
     else if (kind === 'intents' || kind === 'sentiment') await chat.reloadModel(kind);
     else if (kind === 'kb') await chat.kb.load();

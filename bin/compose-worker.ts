@@ -1,9 +1,22 @@
 // Composition root of the workers: the job handlers of every service on BullMQ.
 import type { Config } from '../shared/config/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
+import { MetricsRegistry } from '../shared/metrics/index.ts';
 import { JobQueue, ModelSignals, startJobWorkers, type JobHandlers } from '../shared/queues/index.ts';
+import { openDatabase } from '../shared/storage/index.ts';
 import { trainChatModelJob } from '../services/chat/index.ts';
-import { nightlyJob, rebuildIndexJob, trainRecommendJob } from '../services/recommend/index.ts';
+import { createEmbedding } from '../services/embed/index.ts';
+import {
+  CatalogRepository,
+  catalogMigrations,
+  embedItemsJob,
+  ItemEmbedder,
+  itemVectorMigrations,
+  ItemVectorRepository,
+  nightlyJob,
+  rebuildIndexJob,
+  trainRecommendJob,
+} from '../services/recommend/index.ts';
 
 export interface Workers {
   queue: JobQueue;
@@ -13,14 +26,36 @@ export interface Workers {
 export async function composeWorkers(config: Config, log: Logger): Promise<Workers> {
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
   const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
+  const db = openDatabase(config);
+  await db.migrate([...catalogMigrations, ...itemVectorMigrations]);
+  const repository = new CatalogRepository(db);
+  // the encoder loads on the first embed-items job: a worker that only trains never holds one
+  const embedding = createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) });
+  let embedder: Promise<ItemEmbedder> | undefined;
+  const loadEmbedder = () =>
+    (embedder ??= embedding.load().then(
+      () => new ItemEmbedder(embedding.service, config.ITEM_TEXT_TEMPLATE, new ItemVectorRepository(db)),
+      (err: unknown) => {
+        embedder = undefined; // the next job tries again
+        throw err;
+      },
+    ));
   const handlers: JobHandlers = {
+    'embed-items': embedItemsJob({ repository, embedder: loadEmbedder, signals, log }),
     'train-recommend': trainRecommendJob(config, signals),
     'rebuild-index': rebuildIndexJob(signals),
     'train-intents': trainChatModelJob(config, signals, 'intents'),
     'train-sentiment': trainChatModelJob(config, signals, 'sentiment'),
   };
   handlers.nightly = nightlyJob(handlers);
-  const running = startJobWorkers({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, handlers, log });
+  const running = startJobWorkers({
+    redisUrl: config.REDIS_URL,
+    prefix: config.REDIS_PREFIX,
+    handlers,
+    log,
+    lockMs: config.WORKER_LOCK_MS,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  });
   if (config.NIGHTLY_CRON) {
     // waits for Redis in the background: a Redis that is down must not hold up a start
     void queue
@@ -32,8 +67,12 @@ export async function composeWorkers(config: Config, log: Logger): Promise<Worke
   return {
     queue,
     async close() {
+      // workers first: the job in hand finishes (or is handed back) before its resources go
       await running.close();
       await queue.close();
+      await signals.close();
+      await embedding.service.close();
+      await db.close();
     },
   };
 }

@@ -9,6 +9,8 @@ import { catalogMigrations } from './catalog/catalog.migrations.ts';
 import { CatalogRepository } from './catalog/catalog.repository.ts';
 import { catalogRouter } from './catalog/catalog.routes.ts';
 import { CatalogService } from './catalog/catalog.service.ts';
+import { ItemEmbedder } from './embedding/item-embedder.ts';
+import { ItemVectorRepository, itemVectorMigrations } from './embedding/item-vector.repository.ts';
 import { LiveCatalog } from './serving/live-catalog.ts';
 import { RecommendService } from './serving/recommend.service.ts';
 import { SearchService } from './serving/search.service.ts';
@@ -31,6 +33,17 @@ export interface RecommendModule {
   start(): Promise<void>;
   /** Loads the registry's current recommender, if it changed. */
   reloadModel(): Promise<string | undefined>;
+  /**
+   * Takes in catalog changes another process made (announced by `embed-items` or a delete):
+   * re-reads the items (with their stored vectors) and drops the ones gone.
+   */
+  applyCatalogChange(change: { upserted: readonly string[]; removed: readonly string[] }): Promise<void>;
+}
+
+/** How catalog changes made here reach the other processes (the queue and the signals). */
+export interface CatalogAnnouncer {
+  itemsUpserted(ids: string[]): Promise<void>;
+  itemsRemoved(ids: string[]): Promise<void>;
 }
 
 /** Registry root under the data folder. */
@@ -42,11 +55,12 @@ export function registryRoot(config: Config): string {
  * Builds the recommend service: catalog and events over the database, the live catalog
  * (embeddings, vector and BM25 indexes), recommendations, similar items and search.
  */
-export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: EmbedService; log: Logger }): RecommendModule {
+export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: EmbedService; log: Logger; announce?: CatalogAnnouncer }): RecommendModule {
   const log = deps.log.child({ module: 'recommend' });
   const repository = new CatalogRepository(deps.db);
   const catalog = new CatalogService(repository, { maxItemsPerBatch: config.CATALOG_MAX_BATCH, maxEventsPerBatch: config.EVENTS_MAX_BATCH });
-  const live = new LiveCatalog(deps.embed, config.ITEM_TEXT_TEMPLATE, log);
+  const vectors = new ItemVectorRepository(deps.db);
+  const live = new LiveCatalog(new ItemEmbedder(deps.embed, config.ITEM_TEXT_TEMPLATE, vectors), log);
   // dense evidence counts unless the encoder itself says its weights are random
   const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
   const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight, config.RECOMMEND_CACHE_SIZE);
@@ -55,18 +69,32 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
   let ready = false;
   let modelVersion: string | undefined;
 
-  // fresh items become searchable and recommendable as soon as they are embedded
+  // fresh items become searchable and recommendable here as soon as they are embedded, and in
+  // every other serving process once the `embed-items` job announces them
   catalog.subscribe({
     itemsUpserted: (items) => {
+      const ids = items.map((i) => i.id);
       void repository
-        .getItems(items.map((i) => i.id))
+        .getItems(ids)
         .then((stored) => live.upsert(stored))
         .catch((err: unknown) => log.error({ err }, 'could not index upserted items'));
+      deps.announce?.itemsUpserted(ids).catch((err: unknown) => log.warn({ err, items: ids.length }, 'could not queue embed-items; other processes see the items after their next index rebuild'));
     },
     itemDeleted: (id) => {
       void live.remove(id).catch((err: unknown) => log.error({ err, id }, 'could not drop a deleted item from the index'));
+      void vectors.remove(id).catch((err: unknown) => log.error({ err, id }, 'could not delete the stored vectors of a deleted item'));
+      deps.announce?.itemsRemoved([id]).catch((err: unknown) => log.warn({ err, id }, 'could not announce a deleted item; other processes drop it at their next index rebuild'));
     },
   });
+
+  const applyCatalogChange = async (change: { upserted: readonly string[]; removed: readonly string[] }): Promise<void> => {
+    const ids = [...new Set([...change.upserted, ...change.removed])];
+    // the database decides: an item removed and then re-created is kept, one gone is dropped
+    const present = await repository.getItems(ids);
+    const kept = new Set(present.map((i) => i.id));
+    await live.upsert(present);
+    for (const id of ids) if (!kept.has(id) && live.get(id)) await live.remove(id);
+  };
 
   const reloadModel = async (): Promise<string | undefined> => {
     const current = await registry.current(RECOMMEND_KIND);
@@ -92,11 +120,12 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
       return modelVersion;
     },
     async start() {
-      await deps.db.migrate(catalogMigrations);
+      await deps.db.migrate([...catalogMigrations, ...itemVectorMigrations]);
       await reloadModel().catch((err: unknown) => log.error({ err }, 'the recommender in the registry could not be loaded; serving without it'));
       await live.load(await repository.allItems());
       ready = true;
     },
     reloadModel,
+    applyCatalogChange,
   };
 }

@@ -32,6 +32,13 @@ export const configSchema = z.object({
   /** The nightly retraining flow's schedule (cron) and time zone; empty cron disables it. */
   NIGHTLY_CRON: z.string().default('0 3 * * *'),
   NIGHTLY_TZ: z.string().default('UTC'),
+  /**
+   * A worker holds a job's lock this long and renews it at half the time; a job whose worker
+   * died (no renewal) is found by the stalled-job check every WORKER_STALLED_INTERVAL_MS and
+   * run again by another worker.
+   */
+  WORKER_LOCK_MS: int(1000, 3_600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: int(500, 3_600_000).default(30_000),
   /** A candidate is promoted unless its main metric is worse than the current one's by more than this. */
   PROMOTE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.005),
   /** SQLite database file (default `<AFFINITY_DATA_DIR>/affinity.db`). */

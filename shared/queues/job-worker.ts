@@ -23,6 +23,10 @@ export interface WorkerOptions {
   log: Logger;
   /** Jobs run at once per queue. @defaultValue 1 */
   concurrency?: number;
+  /** How long a job's lock lasts between renewals (BullMQ's lockDuration). @defaultValue 30000 */
+  lockMs?: number;
+  /** How often stalled jobs (their worker died) are looked for and handed back. @defaultValue 30000 */
+  stalledIntervalMs?: number;
 }
 
 /**
@@ -62,7 +66,15 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
           throw err;
         }
       },
-      { connection: bullConnection(opts.redisUrl), prefix: opts.prefix, concurrency: opts.concurrency ?? 1 },
+      {
+        connection: bullConnection(opts.redisUrl),
+        prefix: opts.prefix,
+        concurrency: opts.concurrency ?? 1,
+        lockDuration: opts.lockMs ?? 30_000,
+        stalledInterval: opts.stalledIntervalMs ?? 30_000,
+        // a job whose worker died is run again once; a second death marks it failed
+        maxStalledCount: 1,
+      },
     );
     worker.on('error', (err) => opts.log.warn({ err: err.message, queue }, 'worker connection error'));
     return worker;

@@ -1,11 +1,21 @@
 import type { Logger } from '../logging/logger.ts';
 import { createRedis, type RedisClient } from '../redis/index.ts';
 
-/** What is announced when a model version goes into (or out of) service. */
-export interface ModelSignal {
+/** What is announced when a model version goes into (or out of) service, or catalog items change. */
+export type ModelSignal = VersionSignal | CatalogItemsSignal;
+
+export interface VersionSignal {
   kind: string;
   version: string;
   action: 'promoted' | 'rolled-back';
+}
+
+/** Items every serving process should (re)load from the database, or drop. */
+export interface CatalogItemsSignal {
+  kind: 'catalog-items';
+  action: 'changed';
+  upserted: string[];
+  removed: string[];
 }
 
 const channel = (prefix: string) => `${prefix}:signals:models`;

@@ -1,10 +1,9 @@
-import type { EmbedService } from '../../embed/index.ts';
-import { itemText } from '../../embed/index.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import { createVectorIndex, IndexHolder, type SearchHit, type VectorIndex } from '../../../shared/vector-index/index.ts';
 import type { Item } from '../catalog/catalog.schema.ts';
 import type { ItemFacets } from '../ranking/item-filter.ts';
 import { Bm25Index } from '../../../shared/search/bm25-index.ts';
+import type { ItemEmbedder } from '../embedding/item-embedder.ts';
 
 /** What serving keeps in memory about an item. */
 export interface LiveItem extends ItemFacets {
@@ -14,7 +13,6 @@ export interface LiveItem extends ItemFacets {
 
 /** Below this many items an exact index is as fast as HNSW and exact. */
 const FLAT_BELOW = 2000;
-const EMBED_CHUNK = 256;
 
 /**
  * The catalog as serving sees it: facets for filtering, each item's content embedding, a live
@@ -31,8 +29,7 @@ export class LiveCatalog {
   readonly lexical = new Bm25Index();
 
   constructor(
-    private readonly embed: EmbedService,
-    private readonly template: string,
+    private readonly embedder: ItemEmbedder,
     private readonly log: Logger,
   ) {}
 
@@ -53,12 +50,7 @@ export class LiveCatalog {
   }
 
   private async embedItems(items: readonly Item[]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let i = 0; i < items.length; i += EMBED_CHUNK) {
-      const texts = items.slice(i, i + EMBED_CHUNK).map((it) => itemText(it, this.template));
-      out.push(...(await this.embed.embed(texts)).vectors);
-    }
-    return out;
+    return (await this.embedder.vectors(items)).vectors;
   }
 
   /** Adds or refreshes items: embedded first, then visible everywhere at once. */
@@ -74,7 +66,7 @@ export class LiveCatalog {
       await index.upsert(it.id, vectors[i]!);
       this.items.set(it.id, { id: it.id, title: it.title, category: it.category, price: it.price, in_stock: it.in_stock });
       this.vectors.set(it.id, vectors[i]!);
-      this.lexical.upsert(it.id, itemText(it, this.template));
+      this.lexical.upsert(it.id, this.embedder.text(it));
       this.changedAt.set(it.id, ++this.clock);
     }
   }
@@ -96,7 +88,7 @@ export class LiveCatalog {
     const started = performance.now();
     const since = this.clock;
     const vectors = await this.embedItems(items);
-    const dim = vectors[0]?.length ?? this.embed.info?.dim ?? 0;
+    const dim = vectors[0]?.length ?? this.embedder.dim;
     const fresh = createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 });
     await fresh.addMany(items.map((it, i) => ({ id: it.id, vector: vectors[i]! })));
     const facets = new Map<string, LiveItem>();
@@ -105,7 +97,7 @@ export class LiveCatalog {
       if ((this.changedAt.get(it.id) ?? 0) <= since) {
         this.items.set(it.id, facets.get(it.id)!);
         this.vectors.set(it.id, vectors[i]!);
-        this.lexical.upsert(it.id, itemText(it, this.template));
+        this.lexical.upsert(it.id, this.embedder.text(it));
       }
     });
     // items gone from the catalog (and not re-added meanwhile) leave

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { EmbedService, EncoderInfo } from '../../embed/index.ts';
+import { itemText } from '../../embed/index.ts';
+import type { Item } from '../catalog/catalog.schema.ts';
+import type { ItemVectorRepository } from './item-vector.repository.ts';
+
+const EMBED_CHUNK = 256;
+
+/** Names an encoder's vector space: vectors from different settings never mix. */
+export function vectorSpace(info: EncoderInfo): string {
+  return [info.id, info.dtype, info.dim, info.pooling, info.normalize ? 'norm' : 'raw', info.maxLength].join(':');
+}
+
+/**
+ * Item vectors, read through the stored ones: what was embedded before (by this process, a
+ * worker or an earlier run) is read back; the rest is embedded and stored.
+ * @example const vectors = await embedder.vectors(items) // one per item, in order
+ */
+export class ItemEmbedder {
+  constructor(
+    private readonly embed: EmbedService,
+    private readonly template: string,
+    private readonly store?: ItemVectorRepository,
+  ) {}
+
+  /** The current encoder's dimension (0 before it is loaded). */
+  get dim(): number {
+    return this.embed.info?.dim ?? 0;
+  }
+
+  text(item: Item): string {
+    return itemText(item, this.template);
+  }
+
+  /** Returns one vector per item and how many had to be embedded now. */
+  async vectors(items: readonly Item[]): Promise<{ vectors: Float32Array[]; embedded: number }> {
+    const out: Float32Array[] = new Array(items.length);
+    const texts = items.map((it) => this.text(it));
+    const hashes = texts.map((t) => createHash('sha256').update(t).digest('base64url').slice(0, 22));
+    let space: string | undefined;
+    let stored = new Map<string, { textHash: string; vector: Float32Array }>();
+    if (this.store && this.embed.info) {
+      space = vectorSpace(this.embed.info);
+      stored = await this.store.get(space, items.map((it) => it.id));
+    }
+    const missing: number[] = [];
+    items.forEach((it, i) => {
+      const hit = stored.get(it.id);
+      if (hit && hit.textHash === hashes[i] && hit.vector.length === this.embed.info?.dim) out[i] = hit.vector;
+      else missing.push(i);
+    });
+    for (let c = 0; c < missing.length; c += EMBED_CHUNK) {
+      const part = missing.slice(c, c + EMBED_CHUNK);
+      const { vectors } = await this.embed.embed(part.map((i) => texts[i]!));
+      part.forEach((i, j) => (out[i] = vectors[j]!));
+      if (this.store && space) await this.store.put(space, part.map((i, j) => ({ id: items[i]!.id, textHash: hashes[i]!, vector: vectors[j]! })));
+    }
+    return { vectors: out, embedded: missing.length };
+  }
+}

@@ -1,0 +1,98 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApi, type Api } from '../../../bin/compose-api.ts';
+import { composeWorkers, type Workers } from '../../../bin/compose-worker.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import { testModelDir } from '../../support/paths.ts';
+import { testConfig } from '../../support/test-config.ts';
+
+// Two serving processes' worth of API (each its own live catalog and indexes) over one
+// database, a real Redis and a BullMQ worker: an item upserted through one is found through
+// the other once the embed-items job has announced it.
+const base = [
+  { id: 'lamp-1', title: 'zephyr lantern classic', category: 'lamps', in_stock: true },
+  { id: 'lamp-2', title: 'desk lamp with clamp', category: 'lamps', in_stock: true },
+  { id: 'mug-1', title: 'ceramic coffee mug', category: 'kitchen', in_stock: true },
+  { id: 'mug-2', title: 'travel mug steel', category: 'kitchen', in_stock: true },
+];
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, limitMs: number): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return { value, ms: Date.now() - started };
+    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('embed-items: fresh items reach every serving process', () => {
+  let a: Api;
+  let b: Api;
+  let workers: Workers;
+  const log = createLogger({ level: 'silent' });
+
+  beforeAll(async () => {
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
+    a = composeApi(config, log, { defaultMetrics: false });
+    b = composeApi(config, log, { defaultMetrics: false });
+    await a.start();
+    await b.start();
+    workers = await composeWorkers(config, log);
+    expect((await request(a.app).put('/v1/items').send({ items: base })).status).toBe(200);
+    // the base items reach b through the same path
+    await until('base items in b', async () => (b.recommend.live.size === base.length ? true : undefined), 10_000);
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await a?.close();
+    await b?.close();
+  });
+
+  it('an item upserted through one process is searchable and similar-able through the other within 5 s', async () => {
+    const started = Date.now();
+    const put = await request(a.app)
+      .put('/v1/items')
+      .send({ items: [{ id: 'lamp-3', title: 'zephyr lantern brass', description: 'a hanging lantern', category: 'lamps', in_stock: true }] });
+    expect(put.status).toBe(200);
+    for (const api of [a, b]) {
+      await until(
+        'search hit',
+        async () => {
+          const res = await request(api.app).get('/v1/search').query({ q: 'brass lantern', k: 3 });
+          return res.status === 200 && res.body.items.some((i: { id: string }) => i.id === 'lamp-3') ? true : undefined;
+        },
+        5_000,
+      );
+      await until(
+        'similar hit',
+        async () => {
+          const res = await request(api.app).get('/v1/items/lamp-1/similar').query({ k: 3 });
+          return res.status === 200 && res.body.items.some((i: { id: string }) => i.id === 'lamp-3') ? true : undefined;
+        },
+        5_000,
+      );
+      const own = await request(api.app).get('/v1/items/lamp-3/similar').query({ k: 2 });
+      expect(own.status).toBe(200);
+      expect(own.body.items.map((i: { id: string }) => i.id)).toContain('lamp-1');
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // the worker stored the vector: a restart or another process reads it rather than embedding again
+    const stored = await a.db.all<{ item_id: string }>('SELECT item_id FROM item_vectors WHERE item_id = ?', ['lamp-3']);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('an item deleted through one process disappears from the other', async () => {
+    expect((await request(b.app).delete('/v1/items/mug-2')).status).toBe(204);
+    await until(
+      'gone from a',
+      async () => {
+        const res = await request(a.app).get('/v1/search').query({ q: 'travel mug steel', k: 5 });
+        return res.body.items.some((i: { id: string }) => i.id === 'mug-2') ? undefined : true;
+      },
+      5_000,
+    );
+    expect((await request(a.app).get('/v1/items/mug-2/similar')).status).toBe(404);
+    expect(await a.db.all('SELECT item_id FROM item_vectors WHERE item_id = ?', ['mug-2'])).toHaveLength(0);
+  });
+});

@@ -4,7 +4,7 @@ import type { Config } from '../shared/config/index.ts';
 import { createApp } from '../shared/http/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { MetricsRegistry } from '../shared/metrics/index.ts';
-import { jobsRouter, JobQueue, ModelSignals, type ModelSignal } from '../shared/queues/index.ts';
+import { jobsRouter, JobQueue, ModelSignals, queueBoardRouter, type ModelSignal } from '../shared/queues/index.ts';
 import { registryRouter } from '../shared/registry/index.ts';
 import { createRedis, type RedisClient } from '../shared/redis/index.ts';
 import { openDatabase, type SqlDatabase } from '../shared/storage/index.ts';
@@ -74,6 +74,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
         void signals.publish({ kind, version, action }).catch((err: unknown) => log.warn({ err }, 'could not announce the model change'));
       }),
       jobsRouter(queue),
+      queueBoardRouter(queue),
     ],
     readiness: [
       { name: 'embed', check: () => embedding.service.ready },

@@ -5,3 +5,4 @@ export { bullConnection } from './redis-connection.ts';
 export { ModelSignals, type ModelSignal } from './model-signals.ts';
 export { runInThread } from './run-in-thread.ts';
 export { jobsRouter } from './jobs.routes.ts';
+export { queueBoardRouter, QUEUE_BOARD_PATH } from './queue-board.ts';

@@ -16,6 +16,8 @@ const events = Array.from({ length: 40 }, (_, u) =>
 
 describe('train-recommend through the queue, promotion, hot reload, rollback', () => {
   let api: Api;
+  /** A second serving process's worth of API: it hears of model changes only through Redis. */
+  let other: Api;
   let workers: Workers;
   const log = createLogger({ level: 'silent' });
 
@@ -32,20 +34,22 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     }
   }
 
-  /** Waits until the serving process has swapped in `expected` by itself (the pub/sub signal). */
+  /** Waits until both serving processes have swapped in `expected` by themselves (the pub/sub signal). */
   async function servedVersion(expected: string): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      if (api.recommend.modelVersion === expected) return;
+      if (api.recommend.modelVersion === expected && other.recommend.modelVersion === expected) return;
       await new Promise((r) => setTimeout(r, 20));
     }
-    throw new Error(`version ${expected} never served`);
+    throw new Error(`version ${expected} never served everywhere (${api.recommend.modelVersion}, ${other.recommend.modelVersion})`);
   }
 
   beforeAll(async () => {
     const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
     api = composeApi(config, log, { defaultMetrics: false });
+    other = composeApi(config, log, { defaultMetrics: false });
     await api.start();
+    await other.start();
     workers = await composeWorkers(config, log);
     await request(api.app).put('/v1/items').send({ items });
     await request(api.app).post('/v1/events').send({ events });
@@ -53,6 +57,7 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
   afterAll(async () => {
     await workers?.close();
     await api?.close();
+    await other?.close();
   });
 
   it('trains, promotes the first version, and every serving process picks it up', async () => {
@@ -92,6 +97,17 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     expect(res.status).toBe(200);
     expect(res.body.current).toBe(first);
     await servedVersion(first);
+  });
+
+  it('shows the queues and their jobs in Bull Board at /admin/queues', async () => {
+    const page = await request(api.app).get('/admin/queues');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('__UI_CONFIG__');
+    const queues = await request(api.app).get('/admin/queues/api/queues').query({ activeQueue: 'affinity-train', status: 'completed' });
+    expect(queues.status).toBe(200);
+    const train = queues.body.queues.find((q: { name: string }) => q.name === 'affinity-train');
+    expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['affinity-refresh', 'affinity-train']);
+    expect(train.counts.completed).toBeGreaterThanOrEqual(3);
   });
 
   it('answers coded errors for unknown jobs, bad payloads and unknown ids', async () => {

@@ -1,0 +1,21 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Router } from 'express';
+import type { JobQueue } from './job-queue.ts';
+
+/** Where Bull Board is served. */
+export const QUEUE_BOARD_PATH = '/admin/queues';
+
+/**
+ * Bull Board (the BullMQ dashboard: jobs by state, progress, results, retries) over every
+ * queue of the job catalog, at `/admin/queues`.
+ */
+export function queueBoardRouter(queue: JobQueue): Router {
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({ queues: queue.allQueues().map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  const router = Router();
+  router.use(QUEUE_BOARD_PATH, adapter.getRouter() as Router);
+  return router;
+}

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   QUEUE_UNAVAILABLE: { status: 503, message: 'the job queue (Redis) is not reachable; retry later' },
   JOB_UNKNOWN: { status: 400, message: 'no such job name' },
   JOB_NOT_FOUND: { status: 404, message: 'no job with that id' },
+  JOB_WAIT_TIMEOUT: { status: 504, message: 'the job did not finish within the time waited for it' },
 
   // model registry
   REGISTRY_INVALID_NAME: { status: 400, message: 'not a valid model kind or version name' },

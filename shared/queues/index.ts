@@ -1,4 +1,4 @@
-export { JOB_NAMES, QUEUE_OF, isJobName, type JobName, type JobOutcome, type JobPayloads, type JobProgress, type QueueName } from './job-catalog.ts';
+export { JOB_NAMES, JOB_PAYLOAD_SCHEMAS, QUEUE_OF, isJobName, type JobName, type JobOutcome, type JobPayloads, type JobProgress, type QueueName } from './job-catalog.ts';
 export { JobQueue, type JobState } from './job-queue.ts';
 export { startJobWorkers, type JobContext, type JobHandler, type JobHandlers } from './job-worker.ts';
 export { bullConnection } from './redis-connection.ts';

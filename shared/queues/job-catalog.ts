@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Every queued job: its name, its payload, and the queue that carries it. Handlers are typed
  * by name, so a payload cannot be mistaken for another job's.
@@ -13,11 +15,23 @@ export interface JobPayloads {
   'train-intents': { seed?: number };
   /** Train the sentiment classifier; promote it unless worse. */
   'train-sentiment': { seed?: number };
-  /** The nightly flow: every training job in order, then an index rebuild. */
-  nightly: Record<string, never>;
+  /** The nightly flow: every training job in order, then an index rebuild (seed and tune go to the training stages). */
+  nightly: { seed?: number; tune?: boolean };
 }
 
 export type JobName = keyof JobPayloads;
+
+const seed = z.number().int().min(0).max(2 ** 32 - 1).optional();
+
+/** Each job's payload as accepted from outside (the admin API, the CLI): unknown keys refused. */
+export const JOB_PAYLOAD_SCHEMAS: { [N in JobName]: z.ZodType<JobPayloads[N]> } = {
+  'embed-items': z.object({ itemIds: z.array(z.string().min(1).max(256)).min(1).max(10_000) }).strict(),
+  'rebuild-index': z.object({}).strict() as z.ZodType<Record<string, never>>,
+  'train-recommend': z.object({ seed, tune: z.boolean().optional() }).strict(),
+  'train-intents': z.object({ seed }).strict(),
+  'train-sentiment': z.object({ seed }).strict(),
+  nightly: z.object({ seed, tune: z.boolean().optional() }).strict(),
+};
 
 export const JOB_NAMES = ['embed-items', 'rebuild-index', 'train-recommend', 'train-intents', 'train-sentiment', 'nightly'] as const satisfies readonly JobName[];
 
@@ -35,7 +49,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
 
 /** What a handler returns for an expected outcome (a rejected candidate is not a failure). */
 export interface JobOutcome {
-  status: 'done' | 'promoted' | 'rejected' | 'skipped';
+  status: 'done' | 'promoted' | 'rejected' | 'skipped' | 'failed';
   [detail: string]: unknown;
 }
 

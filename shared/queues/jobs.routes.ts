@@ -2,17 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { appError, isAppError } from '../errors/index.ts';
 import { parseOr400 } from '../http/index.ts';
-import { isJobName, type JobPayloads } from './job-catalog.ts';
+import { isJobName, JOB_PAYLOAD_SCHEMAS as payloads } from './job-catalog.ts';
 import type { JobQueue } from './job-queue.ts';
 
-const payloads: { [N in keyof JobPayloads]: z.ZodType<JobPayloads[N]> } = {
-  'embed-items': z.object({ itemIds: z.array(z.string().min(1).max(256)).min(1).max(10_000) }).strict(),
-  'rebuild-index': z.object({}).strict() as z.ZodType<Record<string, never>>,
-  'train-recommend': z.object({ seed: z.number().int().min(0).optional(), tune: z.boolean().optional() }).strict(),
-  'train-intents': z.object({ seed: z.number().int().min(0).optional() }).strict(),
-  'train-sentiment': z.object({ seed: z.number().int().min(0).optional() }).strict(),
-  nightly: z.object({}).strict() as z.ZodType<Record<string, never>>,
-};
 
 /** `POST /v1/admin/jobs/:name` runs a job now (202 with its id); `GET /v1/admin/jobs/:id` its state and progress. */
 export function jobsRouter(queue: JobQueue): Router {

@@ -27,6 +27,8 @@ export interface TrainChatModelResult {
   /** Held-out accuracy of the candidate, and of the model in service when it was compared. */
   metric: number;
   currentMetric: number | null;
+  /** Everything the candidate's manifest records (held-out accuracy, macro-F1, sizes, time). */
+  metrics: Record<string, number>;
   features: 'full' | 'lexical';
   examples: number;
   labels: number;
@@ -77,7 +79,7 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
     }
     if (note) await registry.reject(opts.kind, name, note);
     const seconds = Math.round((performance.now() - started) / 10) / 100;
-    return { kind: opts.kind, version: name, promoted, metric, currentMetric, features, examples: opts.examples.length, labels: m.labels.length, seconds, ...(note ? { note } : {}) };
+    return { kind: opts.kind, version: name, promoted, metric, currentMetric, metrics, features, examples: opts.examples.length, labels: m.labels.length, seconds, ...(note ? { note } : {}) };
   } finally {
     await clf.dispose();
   }

@@ -20,6 +20,8 @@ export interface TrainRecommendResult {
   promoted: boolean;
   metric: number;
   currentMetric: number | null;
+  /** Everything the candidate's manifest records (validation metrics, data sizes). */
+  metrics: Record<string, number>;
   seconds: number;
 }
 
@@ -34,7 +36,7 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       tolerance: config.PROMOTE_TOLERANCE,
       onProgress: progress,
     });
-    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, seconds: r.seconds };
+    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, metrics: r.version.manifest.metrics, seconds: r.seconds };
   } finally {
     await db.close();
   }

@@ -4,7 +4,7 @@ import { EASE_DEFAULT_MAX_ITEMS } from './ease.ts';
 import { InteractionMatrix, type Interaction } from './interaction-matrix.ts';
 import { SOURCE_FACTORIES, SOURCE_NAMES, type SourceContext, type SourceName } from './source-registry.ts';
 import { TrainedRecommender, type TrainingReport } from './trained-recommender.ts';
-import { prepareBlendUsers, tuneBlendWeights, type BlendObjective } from './tune-blend.ts';
+import { blendObjective, prepareBlendUsers, tuneBlendWeights, type BlendObjective } from './tune-blend.ts';
 import { carveValidation, validationNdcg } from './validation-split.ts';
 
 /** The catalogue: item ids in index order, optionally with content vectors. */
@@ -23,7 +23,10 @@ export interface TrainRecommenderOptions {
   params?: Partial<Record<SourceName, Params>>;
   /** Blend weights when not tuning. @defaultValue DEFAULT_BLEND_WEIGHTS */
   weights?: Partial<Record<SourceName, number>>;
-  /** Choose parameters and weights on a validation split carved from the interactions. @defaultValue true */
+  /**
+   * Choose parameters and weights on a validation split carved from the interactions. Either
+   * way the blend is measured on such a split (`report.validation`). @defaultValue true
+   */
   tune?: boolean;
   /** Share of each user's interactions kept for training while tuning. @defaultValue 0.8 */
   validationRatio?: number;
@@ -107,6 +110,17 @@ export function trainRecommender(interactions: Iterable<Interaction>, items?: Ca
     weights = blend.weights;
     validation = { users: pooled.length, alone, blend: blend.objective, k };
     say(`tuned blend: ${factories.map((f, i) => `${f.name} ${weights[i]}`).join(', ')}; validation objective ${blend.objective.toFixed(4)}`);
+  } else {
+    // untuned, the model is still measured the same way: the registry's not-worse gate needs a figure
+    const split = carveValidation(matrix, {
+      ratio: options.validationRatio ?? 0.8,
+      seed,
+      ...(options.maxValidationUsers ? { maxUsers: options.maxValidationUsers } : {}),
+    });
+    const pooled = prepareBlendUsers(factories.map((f) => f.train(split.train, params[f.name]!, ctx)), split.users, k);
+    const alone = Object.fromEntries(factories.map((f, i) => [f.name, blendObjective(pooled, factories.map((_, j) => (j === i ? 1 : 0)), { k })]));
+    validation = { users: pooled.length, alone, blend: blendObjective(pooled, weights, { k, ...(options.objective ? { objective: options.objective } : {}) }), k };
+    say(`validation (untuned): nDCG@${k} ${validation.blend.toFixed(4)} over ${pooled.length} users`);
   }
   const tuningSeconds = (performance.now() - t0) / 1000;
 

@@ -149,6 +149,11 @@ export function prepareBlendUsers(
   return out;
 }
 
+/** The validation objective (nDCG@k by default) of fixed blend weights over prepared users. */
+export function blendObjective(pooled: readonly PooledUser[], weights: readonly number[], options: { k?: number; objective?: BlendObjective } = {}): number {
+  return meanObjective(pooled, weights, pooled[0]?.sources ?? 0, options.k ?? 10, options.objective ?? { ndcg: 1 });
+}
+
 function meanObjective(users: readonly PooledUser[], w: readonly number[], S: number, k: number, goal: BlendObjective): number {
   let total = 0;
   let blended = new Float32Array(0);

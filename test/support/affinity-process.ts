@@ -1,0 +1,69 @@
+// The real CLI in a child process (`node bin/affinity.mjs <command>`), as an operator runs it:
+// its own environment, stdout/stderr captured, and a way to stop it politely or kill it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { repoRoot } from './paths.ts';
+
+export interface AffinityProcess {
+  child: ChildProcess;
+  /** Everything written so far. */
+  output(): string;
+  /** Resolves with how it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGTERM) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `affinity <args>` with `env` over a clean copy of this process's environment (no
+ * vitest loader flags). Numbers and booleans in `env` are stringified.
+ * @example const api = spawnAffinity(['serve'], { PORT: 8099, AFFINITY_DATA_DIR: dir })
+ */
+export function spawnAffinity(args: string[], env: Record<string, string | number | boolean | undefined>): AffinityProcess {
+  const merged: NodeJS.ProcessEnv = { ...process.env };
+  delete merged.NODE_OPTIONS; // vitest's own loader hooks are not what the CLI runs with
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete merged[k];
+    else merged[k] = String(v);
+  }
+  const child = spawn(process.execPath, ['bin/affinity.mjs', ...args], { cwd: repoRoot, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    output: () => out,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits until the API at `base` answers /readyz with 200 (and fails fast if the process died). */
+export async function untilReady(proc: AffinityProcess, base: string, deadlineMs = 60_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) throw new Error(`exited before it was ready:\n${proc.output().slice(-3000)}`);
+    if ((await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200) return;
+    if (Date.now() > end) throw new Error(`${base} not ready within ${deadlineMs} ms:\n${proc.output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs `affinity <args>` to the end; returns the exit code, the output and the last-line JSON of stdout (if any). */
+export async function runAffinity(args: string[], env: Record<string, string | number | boolean | undefined>): Promise<{ code: number | null; output: string; json: unknown }> {
+  const proc = spawnAffinity(args, env);
+  let stdout = '';
+  proc.child.stdout!.on('data', (s: string) => (stdout += s));
+  const { code } = await proc.exited;
+  const last = stdout.trim().split('\n').pop() ?? '';
+  let json: unknown = null;
+  try {
+    json = JSON.parse(last);
+  } catch {
+    json = null;
+  }
+  return { code, output: proc.output(), json };
+}

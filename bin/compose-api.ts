@@ -72,7 +72,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
         await onSignal({ kind });
         // announced in the background: with Redis away the other processes catch up on restart
         void signals.publish({ kind, version, action }).catch((err: unknown) => log.warn({ err }, 'could not announce the model change'));
-      }),
+      }, (kind) => (kind === 'recommend' ? recommend.modelVersion : kind === 'intents' || kind === 'sentiment' ? chat.models.version(kind) : undefined)),
       jobsRouter(queue),
       queueBoardRouter(queue),
     ],

@@ -10,10 +10,10 @@ const KINDS = ['recommend', 'intents', 'sentiment'] as const;
 const kindParam = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not a model kind');
 
 /**
- * `GET /v1/admin/models`, `GET /v1/admin/models/:kind`, `POST /v1/admin/models/:kind/promote`
+ * `GET /v1/admin/models`, `GET /v1/admin/models/:kind` (with the version this process serves), `POST /v1/admin/models/:kind/promote`
  * (`{ version }`) and `POST /v1/admin/models/:kind/rollback`.
  */
-export function registryRouter(registry: ModelRegistry, onChange: OnModelChange): Router {
+export function registryRouter(registry: ModelRegistry, onChange: OnModelChange, served: (kind: string) => string | undefined = () => undefined): Router {
   const router = Router();
   router.get('/v1/admin/models', async (_req, res) => {
     const out: Record<string, unknown> = {};
@@ -27,7 +27,8 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange)
     const kind = parseOr400(kindParam, req.params.kind, 'kind');
     const current = await registry.current(kind);
     const versions = (await registry.list(kind)).map((v) => v.manifest);
-    res.json({ kind, current: current?.manifest.version ?? null, versions });
+    // `served`: the version this process has loaded (it follows `current` within moments of a change)
+    res.json({ kind, current: current?.manifest.version ?? null, served: served(kind) ?? null, versions });
   });
   router.post('/v1/admin/models/:kind/promote', async (req, res) => {
     const kind = parseOr400(kindParam, req.params.kind, 'kind');

@@ -46,7 +46,7 @@ describe('a worker SIGKILLed mid-training', () => {
       WORKER_LOCK_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
     };
-    queue = new JobQueue(redis.url, env.REDIS_PREFIX);
+    queue = new JobQueue(redis.url, env.REDIS_PREFIX!);
     const imported = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k')], env);
     expect(imported.code, imported.output).toBe(0);
   });

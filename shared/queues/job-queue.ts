@@ -32,6 +32,19 @@ async function withinTime<T>(what: string, work: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Job ids as the outside sees them: the queue's short name and BullMQ's id (`train-12`,
+ * `refresh-5`). BullMQ numbers each queue on its own, so its bare ids repeat across queues.
+ */
+function publicId(queue: QueueName, bullId: string): string {
+  return `${queue.replace(/^affinity-/, '')}-${bullId}`;
+}
+
+function parsePublicId(id: string): { queue: QueueName; bullId: string } | undefined {
+  const m = /^(refresh|train)-(.+)$/.exec(id);
+  return m ? { queue: `affinity-${m[1]}` as QueueName, bullId: m[2]! } : undefined;
+}
+
 /** Retries with exponential backoff for transient failures; history kept for inspection. */
 const DEFAULTS: JobsOptions = {
   attempts: 3,
@@ -74,7 +87,7 @@ export class JobQueue {
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts: JobsOptions = {}): Promise<string> {
     try {
       const job = await withinTime(`enqueue ${name}`, this.queue(QUEUE_OF[name]).add(name, payload, { ...DEFAULTS, ...opts }));
-      return job.id!;
+      return publicId(QUEUE_OF[name], job.id!);
     } catch (err) {
       if (isAppError(err)) throw err;
       throw appError('QUEUE_UNAVAILABLE', `could not enqueue ${name}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
@@ -82,22 +95,21 @@ export class JobQueue {
   }
 
   async get(id: string): Promise<JobState | undefined> {
-    for (const q of this.allQueues()) {
-      const job = await withinTime(`read job ${id}`, q.getJob(id));
-      if (!job) continue;
-      return {
-        id: job.id!,
-        name: job.name as JobName,
-        state: await job.getState(),
-        progress: typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null,
-        attempts: job.attemptsMade,
-        result: job.returnvalue ?? null,
-        failedReason: job.failedReason ?? null,
-        created: new Date(job.timestamp).toISOString(),
-        finished: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-      };
-    }
-    return undefined;
+    const parsed = parsePublicId(id);
+    if (!parsed) return undefined;
+    const job = await withinTime(`read job ${id}`, this.queue(parsed.queue).getJob(parsed.bullId));
+    if (!job) return undefined;
+    return {
+      id,
+      name: job.name as JobName,
+      state: await job.getState(),
+      progress: typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null,
+      attempts: job.attemptsMade,
+      result: job.returnvalue ?? null,
+      failedReason: job.failedReason ?? null,
+      created: new Date(job.timestamp).toISOString(),
+      finished: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    };
   }
 
   /** (Re)installs the nightly flow's repeatable schedule. */

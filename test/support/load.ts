@@ -8,7 +8,7 @@ export interface LoadOutcome {
   statuses: Record<string, number>;
   /** Requests that got no response (refused, reset, timed out). */
   errors: number;
-  /** Non-2xx responses: path and status, the first few. */
+  /** Statuses of the first few non-2xx responses. */
   failures: string[];
 }
 
@@ -20,17 +20,23 @@ export async function load(base: string, paths: readonly string[], opts: { secon
   let i = 0;
   const failures: string[] = [];
   const statuses: Record<string, number> = {};
-  const instance = autocannon({
-    url: base,
-    connections: opts.connections,
-    duration: opts.seconds,
-    timeout: opts.timeoutS ?? 10,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
-  });
-  instance.on('response', (client: { opts?: { path?: string } }, statusCode: number) => {
+  let resolveDone!: (r: autocannon.Result) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<autocannon.Result>((resolve, reject) => ((resolveDone = resolve), (rejectDone = reject)));
+  const instance = autocannon(
+    {
+      url: base,
+      connections: opts.connections,
+      duration: opts.seconds,
+      timeout: opts.timeoutS ?? 10,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+    },
+    (err, result) => (err ? rejectDone(err) : resolveDone(result)),
+  );
+  instance.on('response', (_client, statusCode) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-    if ((statusCode < 200 || statusCode >= 300) && failures.length < 20) failures.push(`${statusCode} ${client.opts?.path ?? ''}`);
+    if ((statusCode < 200 || statusCode >= 300) && failures.length < 20) failures.push(String(statusCode));
   });
-  const result = await instance;
+  const result = await done;
   return { requests: result.requests.total, statuses, errors: result.errors + result.timeouts, failures };
 }

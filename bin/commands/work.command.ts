@@ -4,8 +4,9 @@ import { createLogger } from '../../shared/logging/logger.ts';
 import { composeWorkers } from '../compose-worker.ts';
 
 /**
- * Runs the queued workers until SIGTERM/SIGINT; then they stop taking jobs and finish (or
- * hand back) the current one before the process exits.
+ * Runs the queued workers until SIGTERM/SIGINT; then they stop taking jobs and finish the
+ * current one before the process exits. A second signal exits at once: the job in hand is
+ * then handed to another worker by the stalled-job check (WORKER_LOCK_MS), never lost.
  */
 export async function work(): Promise<void> {
   const config = loadConfig();
@@ -13,7 +14,10 @@ export async function work(): Promise<void> {
   const workers = await composeWorkers(config, log);
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now; the current job goes back to the queue');
+      process.exit(1);
+    }
     stopping = true;
     log.info({ signal }, 'stopping workers: finishing the current job');
     void workers.close().finally(() => process.exit(0));

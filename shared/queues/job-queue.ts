@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { appError, isAppError } from '../errors/index.ts';
 import { JOB_NAMES, QUEUE_OF, type JobName, type JobPayloads, type JobProgress, type QueueName } from './job-catalog.ts';
-import { bullConnection } from './redis-connection.ts';
+import { createRedis, type RedisClient } from '../redis/index.ts';
 
 export interface JobState {
   id: string;
@@ -59,6 +59,8 @@ const DEFAULTS: JobsOptions = {
  */
 export class JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
+  /** One connection for every queue, owned here: closed (or dropped) whatever state it is in. */
+  private client: RedisClient | undefined;
 
   constructor(
     private readonly redisUrl: string,
@@ -68,7 +70,9 @@ export class JobQueue {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: bullConnection(this.redisUrl, 'producer'), prefix: this.prefix });
+      // a request-path client: commands fail at once while Redis is away instead of queueing
+      this.client ??= createRedis(this.redisUrl, { role: 'request', commandTimeoutMs: REDIS_WAIT_MS });
+      q = new Queue(name, { connection: this.client.connection, prefix: this.prefix });
       q.on('error', () => undefined); // connection errors surface on the calls themselves
       this.queues.set(name, q);
     }
@@ -117,8 +121,13 @@ export class JobQueue {
     await this.queue(QUEUE_OF.nightly).upsertJobScheduler('nightly', { pattern: cron, tz }, { name: 'nightly', data: {}, opts: DEFAULTS });
   }
 
+  /**
+   * Closes the connections. A connection still reconnecting (Redis away or just back) cannot
+   * say QUIT; BullMQ then drops it, and there is nothing to flush, so that is not an error.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await this.client?.close();
   }
 }
 

@@ -96,12 +96,25 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
     for (const id of ids) if (!kept.has(id) && live.get(id)) await live.remove(id);
   };
 
+  /**
+   * Serves the registry's current recommender; a version whose files fail their checksums (or
+   * do not load) is refused with a log line, and the newest earlier usable version serves.
+   */
   const reloadModel = async (): Promise<string | undefined> => {
-    const current = await registry.current(RECOMMEND_KIND);
+    const current = await registry.current(RECOMMEND_KIND).catch(() => undefined);
     if (!current || current.manifest.version === modelVersion) return modelVersion;
-    recommend.setModel(await loadRecommender(current));
-    modelVersion = current.manifest.version;
-    log.info({ version: modelVersion, metrics: current.manifest.metrics }, 'recommender in service');
+    const found = await registry.loadServable(RECOMMEND_KIND, loadRecommender, (version, err) =>
+      log.error({ version, err: err instanceof Error ? err.message : String(err) }, `refusing recommender ${version}`),
+    );
+    if (!found) {
+      log.error({ current: current.manifest.version, serving: modelVersion ?? null }, 'no usable recommender version; keeping what is served');
+      return modelVersion;
+    }
+    if (found.version.manifest.version === modelVersion) return modelVersion;
+    recommend.setModel(found.model);
+    modelVersion = found.version.manifest.version;
+    if (found.fallback) log.warn({ current: current.manifest.version, version: modelVersion }, `the current recommender is unusable; serving ${modelVersion}`);
+    log.info({ version: modelVersion, metrics: found.version.manifest.metrics }, 'recommender in service');
     return modelVersion;
   };
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +20,8 @@ export interface VersionManifest {
   metrics: Record<string, number>;
   /** Why it was rejected or retired, when it was. */
   note?: string;
+  /** sha256 (hex) of every file of the version, checked before the version is loaded. */
+  files?: Record<string, string>;
   [extra: string]: unknown;
 }
 
@@ -42,6 +44,10 @@ function check(kind: string, version?: string): void {
 export function newVersionName(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:.Z]/g, '').replace('T', 'T');
   return `v${stamp.slice(0, 8)}T${stamp.slice(9, 18)}-${randomBytes(3).toString('hex')}`;
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 async function writeFileDurably(file: string, data: string): Promise<void> {
@@ -78,7 +84,8 @@ export class ModelRegistry {
     check(kind);
     const version = newVersionName();
     const current = await this.currentVersionName(kind);
-    const manifest: VersionManifest = { ...meta, kind, version, created: new Date().toISOString(), status: 'candidate', parent: current ?? null };
+    const hashes = Object.fromEntries(files.map((f) => [f.path, sha256(f.data)]));
+    const manifest: VersionManifest = { ...meta, kind, version, created: new Date().toISOString(), status: 'candidate', parent: current ?? null, files: hashes };
     const dir = path.join(this.root, kind, version);
     await writeFolderAtomically(dir, [...files, { path: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2)) }]);
     return { manifest, dir };
@@ -93,7 +100,57 @@ export class ModelRegistry {
     } catch {
       throw appError('REGISTRY_VERSION_NOT_FOUND', `no version ${version} of ${kind}`, { kind, version });
     }
-    return { manifest: JSON.parse(raw) as VersionManifest, dir };
+    try {
+      return { manifest: JSON.parse(raw) as VersionManifest, dir };
+    } catch {
+      throw appError('REGISTRY_VERSION_CORRUPT', `the manifest of ${kind} ${version} is not valid JSON`, { kind, version });
+    }
+  }
+
+  /**
+   * Checks every file of a version against the sha256 its manifest recorded at publish time;
+   * throws `REGISTRY_VERSION_CORRUPT` naming the first file that is missing or differs.
+   */
+  async verify(v: ModelVersion): Promise<void> {
+    for (const [file, expected] of Object.entries(v.manifest.files ?? {})) {
+      let data: Buffer;
+      try {
+        data = await readFile(path.join(v.dir, file));
+      } catch {
+        throw appError('REGISTRY_VERSION_CORRUPT', `${v.manifest.kind} ${v.manifest.version}: ${file} is missing`, { kind: v.manifest.kind, version: v.manifest.version, file });
+      }
+      if (sha256(data) !== expected) {
+        throw appError('REGISTRY_VERSION_CORRUPT', `${v.manifest.kind} ${v.manifest.version}: ${file} does not match its checksum`, { kind: v.manifest.kind, version: v.manifest.version, file });
+      }
+    }
+  }
+
+  /**
+   * Loads the version to serve: the current one if it verifies and loads, else the newest
+   * earlier version that was once in service and does (a corrupt file never reaches serving;
+   * `onRefused` hears why each one was passed over). Resolves undefined when none is usable.
+   */
+  async loadServable<T>(
+    kind: string,
+    load: (v: ModelVersion) => Promise<T>,
+    onRefused: (version: string, err: unknown) => void = () => undefined,
+  ): Promise<{ version: ModelVersion; model: T; fallback: boolean } | undefined> {
+    const currentName = await this.currentVersionName(kind);
+    if (!currentName) return undefined;
+    const earlier = (await this.list(kind))
+      .filter((v) => v.manifest.version < currentName && (v.manifest.status === 'retired' || v.manifest.status === 'promoted'))
+      .reverse()
+      .map((v) => v.manifest.version);
+    for (const [i, name] of [currentName, ...earlier].entries()) {
+      try {
+        const v = await this.get(kind, name);
+        await this.verify(v);
+        return { version: v, model: await load(v), fallback: i > 0 };
+      } catch (err) {
+        onRefused(name, err);
+      }
+    }
+    return undefined;
   }
 
   /** Every version of a kind, oldest first. */
@@ -124,6 +181,7 @@ export class ModelRegistry {
   /** Makes `version` current (atomically) and marks the one it replaces as retired. */
   async promote(kind: string, version: string): Promise<ModelVersion> {
     const target = await this.get(kind, version);
+    await this.verify(target); // a damaged version never becomes current
     const previous = await this.currentVersionName(kind);
     await writeFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
     await this.setStatus(kind, version, 'promoted');

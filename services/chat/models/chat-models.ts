@@ -6,7 +6,7 @@ import { TextClassifier, type EmbedFn, type Prediction } from '../classify/index
 import { CLASSIFIER_SUBDIR, INTENTS_KIND, SENTIMENT_KIND, type ChatModelKind } from './chat-model-kinds.ts';
 import { ModelHolder } from './model-holder.ts';
 
-export type ReloadOutcome = 'loaded' | 'unchanged' | 'none' | 'incompatible';
+export type ReloadOutcome = 'loaded' | 'unchanged' | 'none' | 'incompatible' | 'unusable';
 
 /**
  * The intent and sentiment classifiers in service, loaded from the model registry and swapped
@@ -36,23 +36,41 @@ export class ChatModels {
     return this.holders[kind].loaded;
   }
 
-  /** Puts the registry's current version of `kind` in service, if it is not already. */
+  /**
+   * Puts the registry's current version of `kind` in service, if it is not already. A version
+   * whose files fail their checksums, or that was trained with another encoder, is refused
+   * (with a log line saying why) and the newest earlier usable version serves instead.
+   */
   async reload(kind: ChatModelKind): Promise<ReloadOutcome> {
-    const current = await this.registry.current(kind);
+    const current = await this.registry.current(kind).catch(() => undefined);
     if (!current) return 'none';
-    const version = current.manifest.version;
-    if (version === this.holders[kind].version) return 'unchanged';
-    const clf = await TextClassifier.load(path.join(current.dir, CLASSIFIER_SUBDIR), { embed: this.embedFn });
-    const info = this.embed.info;
-    const trainedWith = typeof current.manifest.encoder === 'string' ? current.manifest.encoder : undefined;
-    const dim = clf.meta.shapes?.dense_dim ?? 0;
-    if (clf.usesEmbeddings && info && ((trainedWith && trainedWith !== info.id) || (dim > 0 && dim !== info.dim))) {
-      await clf.dispose();
-      this.log.warn({ kind, version, trainedWith, dim, serving: info.id, servingDim: info.dim }, `${kind} model ${version} was trained with another encoder; not loading it`);
-      return 'incompatible';
+    if (current.manifest.version === this.holders[kind].version) return 'unchanged';
+    let incompatible = false;
+    const found = await this.registry.loadServable(
+      kind,
+      async (v) => {
+        const clf = await TextClassifier.load(path.join(v.dir, CLASSIFIER_SUBDIR), { embed: this.embedFn });
+        const info = this.embed.info;
+        const trainedWith = typeof v.manifest.encoder === 'string' ? v.manifest.encoder : undefined;
+        const dim = clf.meta.shapes?.dense_dim ?? 0;
+        if (clf.usesEmbeddings && info && ((trainedWith && trainedWith !== info.id) || (dim > 0 && dim !== info.dim))) {
+          await clf.dispose();
+          incompatible = true;
+          throw new Error(`trained with encoder ${trainedWith ?? '?'} (dim ${dim}); serving ${info.id} (dim ${info.dim})`);
+        }
+        return clf;
+      },
+      (version, err) => this.log.warn({ kind, version, err: err instanceof Error ? err.message : String(err) }, `refusing ${kind} model ${version}`),
+    );
+    if (!found) return incompatible ? 'incompatible' : 'unusable';
+    const version = found.version.manifest.version;
+    if (version === this.holders[kind].version) {
+      await found.model.dispose();
+      return 'unchanged';
     }
-    await this.holders[kind].swap(clf, version);
-    this.log.info({ kind, version, labels: clf.labels.length, metrics: current.manifest.metrics }, `${kind} model ${version} in service`);
+    await this.holders[kind].swap(found.model, version);
+    if (found.fallback) this.log.warn({ kind, version, current: current.manifest.version }, `${kind}: the current version is unusable; serving ${version}`);
+    this.log.info({ kind, version, labels: found.model.labels.length, metrics: found.version.manifest.metrics }, `${kind} model ${version} in service`);
     return 'loaded';
   }
 

@@ -3,8 +3,8 @@ import type { Express } from 'express';
 import type { Config } from '../shared/config/index.ts';
 import { createApp } from '../shared/http/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
-import { MetricsRegistry } from '../shared/metrics/index.ts';
-import { jobsRouter, JobQueue, ModelSignals, queueBoardRouter, type ModelSignal } from '../shared/queues/index.ts';
+import { MetricsRegistry, registerModelVersions } from '../shared/metrics/index.ts';
+import { jobsRouter, JobQueue, ModelSignals, queueBoardRouter, registerQueueMetrics, type ModelSignal } from '../shared/queues/index.ts';
 import { registryRouter } from '../shared/registry/index.ts';
 import { createRedis, type RedisClient } from '../shared/redis/index.ts';
 import { openDatabase, type SqlDatabase } from '../shared/storage/index.ts';
@@ -37,6 +37,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     db,
     embed: embedding.service,
     log,
+    metrics,
     // the other serving processes hear of catalog changes through the queue and the signals
     announce: {
       itemsUpserted: async (ids) => void (await queue.enqueue('embed-items', { itemIds: ids })),
@@ -51,6 +52,13 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
   };
   const chat = createChat(config, { db, embed: embedding.service, redis, log, products });
+  registerQueueMetrics(metrics, queue, log);
+  registerModelVersions(metrics, () => [
+    { kind: 'encoder', version: embedding.service.info?.id },
+    { kind: 'recommend', version: recommend.modelVersion },
+    { kind: 'intents', version: chat.models.version('intents') },
+    { kind: 'sentiment', version: chat.models.version('sentiment') },
+  ]);
   // every serving process reloads what a worker (or another process's admin call) put in service
   const onSignal = async (signal: ModelSignal | { kind: string }) => {
     const kind = signal.kind;

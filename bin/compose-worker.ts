@@ -1,7 +1,7 @@
 // Composition root of the workers: the job handlers of every service on BullMQ.
 import type { Config } from '../shared/config/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
-import { MetricsRegistry } from '../shared/metrics/index.ts';
+import { MetricsRegistry, serveMetrics } from '../shared/metrics/index.ts';
 import { JobQueue, ModelSignals, startJobWorkers, type JobHandlers } from '../shared/queues/index.ts';
 import { openDatabase } from '../shared/storage/index.ts';
 import { trainChatModelJob } from '../services/chat/index.ts';
@@ -20,10 +20,17 @@ import {
 
 export interface Workers {
   queue: JobQueue;
+  /** Job durations, queue waits and failures (served on WORKER_METRICS_PORT unless a registry was given). */
+  metrics: MetricsRegistry;
   close(): Promise<void>;
 }
 
-export async function composeWorkers(config: Config, log: Logger): Promise<Workers> {
+/**
+ * Builds the workers. Their metrics go to `opts.metrics` when given (workers inside the API
+ * process report on the API's `/metrics`); otherwise to a registry of their own, served on
+ * WORKER_METRICS_PORT.
+ */
+export async function composeWorkers(config: Config, log: Logger, opts: { metrics?: MetricsRegistry } = {}): Promise<Workers> {
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
   const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   const db = openDatabase(config);
@@ -48,6 +55,8 @@ export async function composeWorkers(config: Config, log: Logger): Promise<Worke
     'train-sentiment': trainChatModelJob(config, signals, 'sentiment'),
   };
   handlers.nightly = nightlyJob(handlers);
+  const metrics = opts.metrics ?? new MetricsRegistry();
+  const metricsServer = !opts.metrics && config.WORKER_METRICS_PORT > 0 ? await serveMetrics(metrics, { port: config.WORKER_METRICS_PORT, host: config.HOST, log }) : undefined;
   const running = startJobWorkers({
     redisUrl: config.REDIS_URL,
     prefix: config.REDIS_PREFIX,
@@ -55,6 +64,7 @@ export async function composeWorkers(config: Config, log: Logger): Promise<Worke
     log,
     lockMs: config.WORKER_LOCK_MS,
     stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+    metrics,
   });
   if (config.NIGHTLY_CRON) {
     // waits for Redis in the background: a Redis that is down must not hold up a start
@@ -66,9 +76,11 @@ export async function composeWorkers(config: Config, log: Logger): Promise<Worke
   log.info({ jobs: Object.keys(handlers), redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'workers running');
   return {
     queue,
+    metrics,
     async close() {
       // workers first: the job in hand finishes (or is handed back) before its resources go
       await running.close();
+      await metricsServer?.close();
       await queue.close();
       await signals.close();
       await embedding.service.close();

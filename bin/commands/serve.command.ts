@@ -24,11 +24,13 @@ async function serve(withWorkers: boolean): Promise<void> {
     workerProcess.on('exit', (code, signal) => {
       if (!stopping) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
     });
-  } else if (withWorkers && config.START_MODE === 'one-process') {
-    const { composeWorkers } = await import('../compose-worker.ts');
-    inProcessWorkers = await composeWorkers(config, log);
   }
   const api = composeApi(config, log);
+  if (withWorkers && config.START_MODE === 'one-process') {
+    const { composeWorkers } = await import('../compose-worker.ts');
+    // job metrics on the API's /metrics: one process, one scrape target
+    inProcessWorkers = await composeWorkers(config, log, { metrics: api.metrics });
+  }
   const server: Server = await new Promise((resolve) => {
     const s = api.app.listen(config.PORT, config.HOST, () => resolve(s));
   });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Router } from 'express';
 import type { Config } from '../../shared/config/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
+import type { MetricsRegistry } from '../../shared/metrics/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
 import type { SqlDatabase } from '../../shared/storage/index.ts';
 import type { EmbedService } from '../embed/index.ts';
@@ -55,7 +56,7 @@ export function registryRoot(config: Config): string {
  * Builds the recommend service: catalog and events over the database, the live catalog
  * (embeddings, vector and BM25 indexes), recommendations, similar items and search.
  */
-export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: EmbedService; log: Logger; announce?: CatalogAnnouncer }): RecommendModule {
+export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: EmbedService; log: Logger; announce?: CatalogAnnouncer; metrics?: MetricsRegistry }): RecommendModule {
   const log = deps.log.child({ module: 'recommend' });
   const repository = new CatalogRepository(deps.db);
   const catalog = new CatalogService(repository, { maxItemsPerBatch: config.CATALOG_MAX_BATCH, maxEventsPerBatch: config.EVENTS_MAX_BATCH });
@@ -63,7 +64,9 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
   const live = new LiveCatalog(new ItemEmbedder(deps.embed, config.ITEM_TEXT_TEMPLATE, vectors), log);
   // dense evidence counts unless the encoder itself says its weights are random
   const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
-  const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight, config.RECOMMEND_CACHE_SIZE);
+  const cacheLookups = deps.metrics?.counter({ name: 'affinity_recommend_cache_lookups_total', help: "Lookups of the recommender's per-user candidate cache", labelNames: ['result'] });
+  for (const result of ['hit', 'miss']) cacheLookups?.inc({ result }, 0);
+  const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight, config.RECOMMEND_CACHE_SIZE, (hit) => cacheLookups?.inc({ result: hit ? 'hit' : 'miss' }));
   const search = new SearchService(live, deps.embed, { lexical: 1, dense: denseWeight });
   const registry = new ModelRegistry(registryRoot(config));
   let ready = false;

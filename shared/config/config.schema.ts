@@ -32,6 +32,8 @@ export const configSchema = z.object({
   /** The nightly retraining flow's schedule (cron) and time zone; empty cron disables it. */
   NIGHTLY_CRON: z.string().default('0 3 * * *'),
   NIGHTLY_TZ: z.string().default('UTC'),
+  /** Where a worker process serves `/metrics` (job durations and failures) on HOST; 0 = not served. */
+  WORKER_METRICS_PORT: int(0, 65535).default(9465),
   /**
    * A worker holds a job's lock this long and renews it at half the time; a job whose worker
    * died (no renewal) is found by the stalled-job check every WORKER_STALLED_INTERVAL_MS and

@@ -15,6 +15,31 @@ export interface JobState {
   finished: string | null;
 }
 
+/** The job states counted per queue (BullMQ's lists and sets). */
+export const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'paused', 'completed', 'failed'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+
+/** A job as a queue overview lists it. */
+export interface JobSummary {
+  id: string;
+  name: string;
+  state: 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+  attempts: number;
+  created: string;
+  /** Run time of the last attempt, once it finished. */
+  seconds: number | null;
+  /** The handler's outcome status (`promoted`, `rejected`, …), once completed. */
+  status: string | null;
+  failedReason: string | null;
+}
+
+export interface QueueOverview {
+  name: QueueName;
+  counts: Record<QueueState, number>;
+  /** The latest jobs of each listed state, newest first. */
+  recent: JobSummary[];
+}
+
 /** How long a request waits for Redis before it is told the queue is unavailable. */
 const REDIS_WAIT_MS = 3000;
 
@@ -114,6 +139,56 @@ export class JobQueue {
       created: new Date(job.timestamp).toISOString(),
       finished: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
     };
+  }
+
+  /** Jobs per state in every queue. */
+  async counts(): Promise<Array<{ name: QueueName; counts: Record<QueueState, number> }>> {
+    return withinTime(
+      'count jobs',
+      Promise.all(
+        this.allQueues().map(async (q) => {
+          const raw = await q.getJobCounts(...QUEUE_STATES);
+          const counts = Object.fromEntries(QUEUE_STATES.map((s) => [s, raw[s] ?? 0])) as Record<QueueState, number>;
+          return { name: q.name as QueueName, counts };
+        }),
+      ),
+    );
+  }
+
+  /** Counts per state and the latest `recent` jobs of every queue (what the dashboard shows). */
+  async overview(recent = 8): Promise<QueueOverview[]> {
+    const listed = ['active', 'waiting', 'delayed', 'completed', 'failed'] as const;
+    const [counts, jobs] = await Promise.all([
+      this.counts(),
+      withinTime(
+        'list jobs',
+        Promise.all(
+          this.allQueues().map(async (q) => {
+            const perState = await Promise.all(listed.map(async (state) => (await q.getJobs(state, 0, recent - 1, false)).map((job) => ({ job, state }))));
+            return perState.flat().filter((x) => x.job);
+          }),
+        ),
+      ),
+    ]);
+    return counts.map((c, i) => ({
+      ...c,
+      recent: jobs[i]!
+        .sort((a, b) => b.job.timestamp - a.job.timestamp)
+        .slice(0, recent)
+        .map(({ job, state }) => {
+          const outcome = job.returnvalue as { status?: unknown } | null | undefined;
+          return {
+            id: publicId(c.name, job.id!),
+            name: job.name,
+            state,
+            attempts: job.attemptsMade,
+            created: new Date(job.timestamp).toISOString(),
+            seconds: job.processedOn && job.finishedOn ? (job.finishedOn - job.processedOn) / 1000 : null,
+            status: outcome && typeof outcome.status === 'string' ? outcome.status : null,
+            failedReason: job.failedReason || null,
+          };
+        }),
+    }));
   }
 
   /** (Re)installs the nightly flow's repeatable schedule. */

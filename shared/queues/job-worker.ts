@@ -1,6 +1,8 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { isAppError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { MetricsRegistry } from '../metrics/index.ts';
+import { JobMetrics } from './job-metrics.ts';
 import { QUEUE_OF, type JobName, type JobOutcome, type JobPayloads, type QueueName } from './job-catalog.ts';
 import { bullConnection } from './redis-connection.ts';
 
@@ -27,6 +29,8 @@ export interface WorkerOptions {
   lockMs?: number;
   /** How often stalled jobs (their worker died) are looked for and handed back. @defaultValue 30000 */
   stalledIntervalMs?: number;
+  /** Where job durations, queue waits and failures are counted; none when absent. */
+  metrics?: MetricsRegistry;
 }
 
 /**
@@ -35,6 +39,7 @@ export interface WorkerOptions {
  * errors are retried with backoff.
  */
 export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; workers: Worker[] } {
+  const measure = opts.metrics ? new JobMetrics(opts.metrics) : undefined;
   const queues = new Set<QueueName>((Object.keys(opts.handlers) as JobName[]).map((n) => QUEUE_OF[n]));
   const workers = [...queues].map((queue) => {
     const worker = new Worker(
@@ -53,16 +58,26 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
           },
         };
         const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
+        // the wait of a job's first attempt (a retry's includes the earlier attempts and its backoff)
+        if (job.attemptsMade === 0) measure?.started(job.name, Date.now() - job.timestamp - (job.delay ?? 0));
         try {
           const outcome = await handler(job.data as JobPayloads[JobName], ctx);
-          log.info({ ...outcome, seconds: Math.round((performance.now() - started) / 100) / 10 }, `${job.name} finished`);
+          measure?.finished(job.name, outcome.status, seconds());
+          // a flow that reports a failed stage is a failure too, though BullMQ saw it complete
+          if (outcome.status === 'failed') measure?.failed(job.name, true);
+          log.info({ ...outcome, seconds: Math.round(seconds() * 10) / 10 }, `${job.name} finished`);
           return outcome;
         } catch (err) {
+          measure?.finished(job.name, 'error', seconds());
           if (isAppError(err) && err.status < 500) {
+            measure?.failed(job.name, true);
             log.warn({ code: err.code, msg: err.message }, `${job.name} can never succeed`);
             throw new UnrecoverableError(`${err.code}: ${err.message}`);
           }
-          log.error({ err }, `${job.name} failed; it will be retried`);
+          const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          measure?.failed(job.name, final);
+          log.error({ err }, final ? `${job.name} failed; no attempts left` : `${job.name} failed; it will be retried`);
           throw err;
         }
       },

@@ -70,6 +70,8 @@ export class RecommendService {
     /** Weight of content (embedding) evidence; 0 turns it off. */
     private readonly denseWeight: () => number,
     cacheSize = 10_000,
+    /** Told of each candidate cache lookup (the hit-rate metric). */
+    private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
   ) {
     this.candidates = new LRUCache({ max: Math.max(1, cacheSize) });
     this.cacheEnabled = cacheSize > 0;
@@ -135,6 +137,7 @@ export class RecommendService {
     if (this.model) {
       const key = `${userId}\u0000${events.length}\u0000${events.at(-1)?.seq ?? 0}\u0000${context.join(',')}`;
       let cached = this.cacheEnabled ? this.candidates.get(key) : undefined;
+      if (this.cacheEnabled) this.onCacheLookup(cached !== undefined);
       if (!cached) {
         cached = this.modelCandidates(history, (id) => !excluded.has(id) && this.catalog.get(id) !== undefined, CACHE_DEPTH);
         if (this.cacheEnabled) this.candidates.set(key, cached);

@@ -1,6 +1,7 @@
 // Composition root of the HTTP API: builds every service from the config and mounts them.
 import type { Express } from 'express';
 import type { Config } from '../shared/config/index.ts';
+import { dashboardRouter } from '../shared/dashboard/index.ts';
 import { createApp } from '../shared/http/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { MetricsRegistry, registerModelVersions } from '../shared/metrics/index.ts';
@@ -83,6 +84,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       }, (kind) => (kind === 'recommend' ? recommend.modelVersion : kind === 'intents' || kind === 'sentiment' ? chat.models.version(kind) : undefined)),
       jobsRouter(queue),
       queueBoardRouter(queue),
+      dashboardRouter(),
     ],
     readiness: [
       { name: 'embed', check: () => embedding.service.ready },

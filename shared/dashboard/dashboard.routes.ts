@@ -1,0 +1,40 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router, type Request, type Response } from 'express';
+
+/** Where the dashboard is served. */
+export const DASHBOARD_PATH = '/dashboard';
+
+const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+/** chart.js's UMD build, served from node_modules: the page works with no internet. */
+const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+
+/** Every file the page is made of: a fixed list, so no request can name another file. */
+const FILES: Record<string, string> = {
+  'dashboard.js': path.join(PUBLIC_DIR, 'dashboard.js'),
+  'dashboard.css': path.join(PUBLIC_DIR, 'dashboard.css'),
+  'chart.umd.min.js': CHART_JS,
+};
+
+/**
+ * The operations dashboard at `/dashboard`: static HTML, CSS and JS (no inline script, so
+ * helmet's default CSP stands) that read the JSON APIs from the browser with the API key the
+ * user pastes in. The page itself is open; the data behind it is as protected as the APIs are.
+ */
+export function dashboardRouter(): Router {
+  const router = Router();
+  const index = (_req: Request, res: Response) => {
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
+  };
+  router.get(DASHBOARD_PATH, index);
+  router.get(`${DASHBOARD_PATH}/`, index);
+  router.get(`${DASHBOARD_PATH}/:file`, (req, res, next) => {
+    const file = FILES[req.params.file];
+    if (!file) return next();
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(file);
+  });
+  return router;
+}

@@ -1,0 +1,1 @@
+export { dashboardRouter, DASHBOARD_PATH } from './dashboard.routes.ts';

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +11,9 @@ const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'publ
 /** chart.js's UMD build, served from node_modules: the page works with no internet. */
 const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
-/** Every file the page is made of: a fixed list, so no request can name another file. */
+/** Every file the page is made of, listed once at start: no request can name another file. */
 const FILES: Record<string, string> = {
-  'dashboard.js': path.join(PUBLIC_DIR, 'dashboard.js'),
-  'dashboard.css': path.join(PUBLIC_DIR, 'dashboard.css'),
+  ...Object.fromEntries(readdirSync(PUBLIC_DIR).map((f) => [f, path.join(PUBLIC_DIR, f)])),
   'chart.umd.min.js': CHART_JS,
 };
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runEmbedBench } from '../../bench/embed/embed-bench.ts';
 import { registerBenchApiCommand } from './bench-api.command.ts';
 import { registerBenchIndexCommand } from './bench-index.command.ts';
+import { registerBenchSoakCommand } from './bench-soak.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 
@@ -30,6 +31,7 @@ export function registerBenchCommands(program: Command): void {
   const bench = program.command('bench').description('benchmarks: print figures and ratios (see bench/ and the README)');
   registerBenchIndexCommand(bench);
   registerBenchApiCommand(bench);
+  registerBenchSoakCommand(bench);
   bench
     .command('embed')
     .description('embedding throughput and latency: Transformers.js pipeline vs our engine (fp32, int8) on real sentences')

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
@@ -11,6 +12,12 @@ import { composeWorkers } from '../compose-worker.ts';
 export async function work(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'affinity-worker' });
+  // before any thread starts: threads and child processes inherit the priority
+  try {
+    os.setPriority(Math.max(os.getPriority(), config.WORKER_NICE));
+  } catch (err) {
+    log.warn({ err }, 'could not lower the worker priority');
+  }
   const workers = await composeWorkers(config, log);
   let stopping = false;
   const stop = (signal: string) => {

@@ -41,9 +41,22 @@ export const configSchema = z.object({
    */
   WORKER_LOCK_MS: int(1000, 3_600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: int(500, 3_600_000).default(30_000),
+  /**
+   * CPU niceness (0–19) of training and of the worker process, so that on a shared machine
+   * the API's requests win the cores from a retraining run.
+   */
+  WORKER_NICE: int(0, 19).default(10),
   /** A candidate is promoted unless its main metric is worse than the current one's by more than this. */
   PROMOTE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.005),
-  /** SQLite database file (default `<AFFINITY_DATA_DIR>/affinity.db`). */
+  /**
+   * PostgreSQL instead of SQLite: `postgres://user:password@host:5432/database` (or
+   * `postgresql://`, with pg's query parameters such as `?sslmode=require`). Empty = SQLite.
+   */
+  DATABASE_URL: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || (/^postgres(ql)?:\/\//i.test(v) && URL.canParse(v)), { message: 'must be a postgres:// or postgresql:// URL' }),
+  /** SQLite database file (default `<AFFINITY_DATA_DIR>/affinity.db`); unused with DATABASE_URL. */
   DATABASE_FILE: z.string().default(''),
   /** `full` keeps acknowledged writes through a power loss; `normal` through a process crash. */
   DB_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),

@@ -8,10 +8,17 @@ import { appError, ERROR_CODES, type ErrorCode } from '../errors/index.ts';
  * Errors keep their code.
  * @example await runInThread(new URL('./train.ts', import.meta.url), 'train', { seed: 42 }, (m) => log.info(m))
  */
-export function runInThread<R>(moduleUrl: URL, exportName: string, args: unknown, onProgress: (message: string) => void = () => undefined): Promise<R> {
+export function runInThread<R>(
+  moduleUrl: URL,
+  exportName: string,
+  args: unknown,
+  onProgress: (message: string) => void = () => undefined,
+  opts: { nice?: number } = {},
+): Promise<R> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), {
-      workerData: { moduleUrl: moduleUrl.href, exportName, args },
+      // `nice`: the thread lowers its own CPU priority, so serving threads win the cores
+      workerData: { moduleUrl: moduleUrl.href, exportName, args, nice: opts.nice ?? 0 },
       name: `job:${exportName}`,
     });
     let settled = false;

@@ -1,11 +1,21 @@
 // Entry of a chat training child process: compiles TypeScript on load (tsx), takes one
 // `train` message over IPC, runs the training task, posts progress and the result, exits.
+import os from 'node:os';
 import { register } from 'tsx/esm/api';
 
 register();
 // an orphan has no one to report to: the parent died or killed the run
 process.once('disconnect', () => process.exit(1));
 process.once('message', async (m) => {
+  // training yields the CPU to serving (WORKER_NICE)
+  const nice = m.args?.config?.WORKER_NICE ?? 0;
+  if (nice > 0) {
+    try {
+      os.setPriority(Math.max(os.getPriority(), nice));
+    } catch {
+      // not permitted here: run at the inherited priority
+    }
+  }
   try {
     const { trainChatModelTask } = await import('./train-chat-model.task.ts');
     const result = await trainChatModelTask(m.args, (message) => process.send({ type: 'progress', message }));

@@ -19,6 +19,7 @@ export function trainRecommendJob(config: Config, signals: ModelSignals): JobHan
         step = Math.min(90, step + 3);
         void ctx.progress(message.slice(0, 120), step);
       },
+      { nice: config.WORKER_NICE },
     );
     await ctx.progress(r.promoted ? 'publishing' : 'rejected', 95);
     if (r.promoted) await signals.publish({ kind: 'recommend', version: r.version, action: 'promoted' });

@@ -1,0 +1,234 @@
+// The whole system under a steady mixed load for minutes while the workers retrain: real API
+// and worker processes on ML-100K, fixed request rates per route (autocannon, one instance per
+// route so each has its own latency figures), RSS of both processes sampled over time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
+import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
+import { loadConfig } from '../../shared/config/index.ts';
+import { ModelRegistry } from '../../shared/registry/index.ts';
+import { openDatabase } from '../../shared/storage/index.ts';
+
+export interface SoakOptions {
+  sharedDir: string;
+  /** Seconds of mixed load. */
+  duration: number;
+  /** Multiplies every route's request rate. */
+  rateScale: number;
+  progress: (line: string) => void;
+}
+
+interface RouteSpec {
+  name: string;
+  /** Requests per second. */
+  rate: number;
+  request: () => { method: 'GET' | 'POST' | 'PUT'; path: string; body?: string };
+}
+
+interface RouteFigures {
+  requests: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident set size of a process in MiB (Linux /proc). */
+function rssMiB(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function drive(base: string, headers: Record<string, string>, route: RouteSpec, seconds: number): Promise<RouteFigures> {
+  const statuses: Record<string, number> = {};
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: Math.max(2, Math.ceil(route.rate / 10)),
+        overallRate: route.rate,
+        duration: seconds,
+        timeout: 30,
+        headers: { 'content-type': 'application/json', ...headers },
+        requests: [{ setupRequest: (req) => ({ ...req, ...route.request() }) }],
+      },
+      (err, r) => (err ? reject(err) : resolve(r)),
+    );
+    instance.on('response', (_client, status) => (statuses[status] = (statuses[status] ?? 0) + 1));
+  });
+  return { requests: result.requests.total, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.timeouts, statuses };
+}
+
+async function until(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what}: not within ${ms / 1000} s`);
+}
+
+export async function runSoakBench(opts: SoakOptions) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'affinity-soak-'));
+  const mlDir = path.join(opts.sharedDir, 'data', 'movielens-100k');
+  const adminKey = `aff_soak_${randomBytes(24).toString('base64url')}`;
+  const procs: ChildProcess[] = [];
+  try {
+    const env = {
+      ...process.env,
+      AFFINITY_DATA_DIR: dataDir,
+      AFFINITY_SHARED_DIR: opts.sharedDir,
+      REDIS_PREFIX: `soak-${randomBytes(4).toString('hex')}`,
+      NIGHTLY_CRON: '',
+      LOG_LEVEL: 'warn',
+      AFFINITY_ADMIN_KEY: adminKey,
+    };
+    const config = loadConfig(env);
+    const db = openDatabase(config);
+    await db.migrate(catalogMigrations);
+    const repo = new CatalogRepository(db);
+    opts.progress('importing ML-100K and training the recommender …');
+    await importMovieLens(repo, mlDir);
+    await trainFromCatalog(repo, new ModelRegistry(registryRoot(config)), { tune: false });
+    await db.close();
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const cli = path.resolve('bin/affinity.mjs');
+    const api = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const worker = spawn(process.execPath, [cli, 'work'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    procs.push(api, worker);
+    const headers = { authorization: `Bearer ${adminKey}` };
+    const call = (method: string, route: string, body?: unknown) =>
+      fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    opts.progress('waiting for the API and the chat models (trained at first start) …');
+    await until('API ready', 180_000, async () => (await fetch(`${base}/readyz`)).status === 200);
+    const sessions: string[] = [];
+    for (let i = 0; i < 20; i++) sessions.push(((await (await call('POST', '/v1/chat/sessions', {})).json()) as { session_id: string }).session_id);
+    await until('chat replies', 600_000, async () => (await call('POST', `/v1/chat/sessions/${sessions[0]}/messages`, { text: 'where is my order' })).status === 200);
+
+    const ml = readMovieLens(mlDir);
+    const users = [...new Set(ml.ratings.map((r) => r.userId))];
+    const titles = ml.items.map((m) => m.title.replace(/\(\d{4}\)/, '').trim());
+    const chatTexts = ['where is my order', 'I want to cancel my order', 'how do I get a refund', 'can you recommend a movie', 'the delivery is late and I am angry', 'change my shipping address'];
+    let n = 0;
+    const pick = <T>(xs: readonly T[]) => xs[n++ % xs.length]!;
+    let ev = 0;
+    let it = 0;
+    const scale = (r: number) => Math.max(1, Math.round(r * opts.rateScale));
+    const routes: RouteSpec[] = [
+      { name: 'recommendations', rate: scale(30), request: () => ({ method: 'GET', path: `/v1/users/${pick(users)}/recommendations?k=10` }) },
+      { name: 'search', rate: scale(30), request: () => ({ method: 'GET', path: `/v1/search?q=${encodeURIComponent(pick(titles))}&k=10` }) },
+      { name: 'similar', rate: scale(15), request: () => ({ method: 'GET', path: `/v1/items/${pick(ml.items).id}/similar?k=10` }) },
+      { name: 'embeddings', rate: scale(10), request: () => ({ method: 'POST', path: '/v1/embeddings', body: JSON.stringify({ input: [pick(titles), pick(chatTexts)] }) }) },
+      { name: 'chat', rate: scale(8), request: () => ({ method: 'POST', path: `/v1/chat/sessions/${pick(sessions)}/messages`, body: JSON.stringify({ text: pick(chatTexts) }) }) },
+      {
+        name: 'events',
+        rate: scale(10),
+        request: () => ({
+          method: 'POST',
+          path: '/v1/events',
+          body: JSON.stringify({ events: Array.from({ length: 5 }, () => ({ event_id: `soak-${ev++}`, user_id: pick(users), item_id: pick(ml.items).id, type: 'view' })) }),
+        }),
+      },
+      {
+        name: 'upserts',
+        rate: scale(2),
+        request: () => {
+          const id = `soak-item-${it++ % 500}`;
+          return { method: 'PUT', path: '/v1/items', body: JSON.stringify({ items: [{ id, title: `Soak test film ${id}`, category: 'Drama', in_stock: true }] }) };
+        },
+      },
+    ];
+
+    opts.progress('idle figures: each route alone at a low rate …');
+    const idle: Record<string, RouteFigures> = {};
+    for (const r of routes) idle[r.name] = await drive(base, headers, { ...r, rate: Math.min(r.rate, 10) }, 10);
+
+    const rss = { api_start_mib: rssMiB(api.pid), worker_start_mib: rssMiB(worker.pid), api_warm_mib: 0, worker_warm_mib: 0, api_end_mib: 0, worker_end_mib: 0 };
+    opts.progress(`mixed load for ${opts.duration} s at ${routes.reduce((a, r) => a + r.rate, 0)} req/s while the nightly flow retrains …`);
+    const nightly = (await (await call('POST', '/v1/admin/jobs/nightly', {})).json()) as { id?: string };
+    const nightlyStarted = Date.now();
+    let nightlyState = 'unknown';
+    let nightlySeconds: number | null = null;
+    const watcher = setInterval(() => {
+      if (!nightly.id || nightlySeconds !== null) return;
+      void call('GET', `/v1/admin/jobs/${nightly.id}`)
+        .then((r) => r.json() as Promise<{ state: string }>)
+        .then((j) => {
+          nightlyState = j.state;
+          if (j.state === 'completed' || j.state === 'failed') nightlySeconds = Math.round((Date.now() - nightlyStarted) / 1000);
+        })
+        .catch(() => undefined);
+    }, 2000);
+    const warmTimer = setTimeout(() => {
+      rss.api_warm_mib = rssMiB(api.pid);
+      rss.worker_warm_mib = rssMiB(worker.pid);
+    }, Math.round(opts.duration * 200));
+    const loaded = await Promise.all(routes.map((r) => drive(base, headers, r, opts.duration)));
+    clearInterval(watcher);
+    clearTimeout(warmTimer);
+    rss.api_end_mib = rssMiB(api.pid);
+    rss.worker_end_mib = rssMiB(worker.pid);
+
+    const perRoute = Object.fromEntries(
+      routes.map((r, i) => {
+        const f = loaded[i]!;
+        return [r.name, { rate_per_s: r.rate, ...f, idle_p99_ms: idle[r.name]!.p99_ms, p99_vs_idle: Math.round((f.p99_ms / Math.max(1, idle[r.name]!.p99_ms)) * 100) / 100 }];
+      }),
+    );
+    const errorsByStatus: Record<string, number> = {};
+    let requests = 0;
+    let connectionErrors = 0;
+    for (const f of loaded) {
+      requests += f.requests;
+      connectionErrors += f.errors;
+      for (const [s, c] of Object.entries(f.statuses)) if (!s.startsWith('2')) errorsByStatus[s] = (errorsByStatus[s] ?? 0) + c;
+    }
+    const fivexx = Object.entries(errorsByStatus).filter(([s]) => s.startsWith('5')).reduce((a, [, c]) => a + c, 0);
+    const growth = (warm: number, end: number) => (warm > 0 ? Math.round(((end - warm) / warm) * 1000) / 10 : null);
+    const apiGrowth = growth(rss.api_warm_mib, rss.api_end_mib);
+    return {
+      duration_s: opts.duration,
+      request_rate_per_s: routes.reduce((a, r) => a + r.rate, 0),
+      requests,
+      connection_errors: connectionErrors,
+      errors_by_status: errorsByStatus,
+      routes: perRoute,
+      rss: { ...rss, api_growth_after_warmup_pct: apiGrowth, worker_growth_after_warmup_pct: growth(rss.worker_warm_mib, rss.worker_end_mib) },
+      nightly: { state: nightlyState, seconds: nightlySeconds },
+      machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadavg_1m: os.loadavg()[0] },
+      targets: { fivexx: 0, p99_vs_idle_max: 2, rss_growth_pct_max: 10 },
+      met: {
+        no_5xx: fivexx === 0 && connectionErrors === 0,
+        p99_within_2x_idle: Object.values(perRoute).every((r) => r.p99_vs_idle <= 2),
+        rss_growth_under_10pct: apiGrowth !== null && apiGrowth < 10,
+      },
+    };
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : undefined)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { runSoakBench } from '../../bench/soak/soak-bench.ts';
+import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { loadConfig } from '../../shared/config/index.ts';
+
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${v}`);
+  return n;
+};
+
+export function registerBenchSoakCommand(bench: Command): void {
+  bench
+    .command('soak')
+    .description('the whole system (API + worker processes, ML-100K) under a fixed mixed request rate while the nightly flow retrains')
+    .option('--duration <s>', 'seconds of mixed load', positive, 300)
+    .option('--rate-scale <x>', 'multiplies every route\'s request rate (105 req/s in all at 1)', positive, 1)
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (o: { duration: number; rateScale: number; json?: boolean }) => {
+      const config = loadConfig();
+      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, rateScale: o.rateScale, progress });
+      printResult(r, o, () =>
+        [
+          ...Object.entries(r.routes).map(
+            ([name, f]) => `${name.padEnd(16)} ${String(f.requests).padStart(7)} req  p50 ${f.p50_ms} ms  p99 ${f.p99_ms} ms (idle ${f.idle_p99_ms} ms, ${f.p99_vs_idle}x)  non-2xx ${Object.entries(f.statuses).filter(([s]) => !s.startsWith('2')).reduce((a, [, c]) => a + c, 0)}`,
+          ),
+          `RSS api ${r.rss.api_warm_mib} → ${r.rss.api_end_mib} MiB (${r.rss.api_growth_after_warmup_pct}%), worker ${r.rss.worker_warm_mib} → ${r.rss.worker_end_mib} MiB; nightly ${r.nightly.state} in ${r.nightly.seconds ?? '—'} s`,
+          `met: ${JSON.stringify(r.met)}`,
+        ].join('\n'),
+      );
+    });
+}

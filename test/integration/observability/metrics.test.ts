@@ -1,5 +1,7 @@
 // Every metric family the Grafana dashboard (infra/grafana/affinity-dashboard.json) queries is
 // on a scrape after some traffic: the API's /metrics, and the worker's own metrics port.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
@@ -9,7 +11,7 @@ import { appError } from '../../../shared/errors/index.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { MetricsRegistry } from '../../../shared/metrics/index.ts';
 import { JobQueue, startJobWorkers } from '../../../shared/queues/index.ts';
-import { testModelDir } from '../../support/paths.ts';
+import { repoRoot, testModelDir } from '../../support/paths.ts';
 import { deleteKeysUnder, freePort, testRedis, until, type TestRedis } from '../../support/redis.ts';
 import { runJob, seedShop } from '../../support/small-shop.ts';
 import { testConfig } from '../../support/test-config.ts';
@@ -91,13 +93,22 @@ describe('Prometheus metrics after traffic', () => {
 
   it("job durations, queue waits and failures on the worker's own metrics port", () => {
     expect(workerText).toContain('# TYPE affinity_job_duration_seconds histogram');
-    expect(sample(workerText, 'affinity_job_duration_seconds_count', { job: 'train-recommend', status: 'promoted' })).toBe(1);
+    expect(sample(workerText, 'affinity_job_duration_seconds_count', { job_name: 'train-recommend', status: 'promoted' })).toBe(1);
     // the item upsert queued an embed-items job for the other processes
-    expect(sample(workerText, 'affinity_job_duration_seconds_count', { job: 'embed-items' })).toBeGreaterThanOrEqual(1);
-    expect(sample(workerText, 'affinity_job_wait_seconds_count', { job: 'train-recommend' })).toBe(1);
-    expect(sample(workerText, 'affinity_job_failures_total', { job: 'train-recommend', final: 'true' })).toBe(0);
+    expect(sample(workerText, 'affinity_job_duration_seconds_count', { job_name: 'embed-items' })).toBeGreaterThanOrEqual(1);
+    expect(sample(workerText, 'affinity_job_wait_seconds_count', { job_name: 'train-recommend' })).toBe(1);
+    expect(sample(workerText, 'affinity_job_failures_total', { job_name: 'train-recommend', final: 'true' })).toBe(0);
     // the worker's registry carries the process metrics too
     expect(workerText).toContain('process_cpu_seconds_total');
+  });
+
+  it('every metric the Grafana dashboard queries is on a scrape', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(repoRoot, 'infra', 'grafana', 'affinity-dashboard.json'), 'utf8')) as { panels: Array<{ targets?: Array<{ expr: string }> }> };
+    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    const families = new Set(exprs.flatMap((e) => e.match(/affinity_[a-z0-9_]+/g) ?? []).map((m) => m.replace(/_(bucket|sum|count)$/, '')));
+    expect(families.size).toBeGreaterThanOrEqual(10);
+    const scraped = `${apiText}\n${workerText}`;
+    for (const f of families) expect(scraped, f).toMatch(new RegExp(`^# TYPE ${f} `, 'm'));
   });
 
   it('counts a job that can never succeed as a final failure', async () => {
@@ -115,8 +126,8 @@ describe('Prometheus metrics after traffic', () => {
       const id = await queue.enqueue('rebuild-index', {});
       await until('the job to fail', 20_000, async () => (await queue.get(id))?.state === 'failed');
       const text = await metrics.render();
-      expect(sample(text, 'affinity_job_failures_total', { job: 'rebuild-index', final: 'true' })).toBe(1);
-      expect(sample(text, 'affinity_job_duration_seconds_count', { job: 'rebuild-index', status: 'error' })).toBe(1);
+      expect(sample(text, 'affinity_job_failures_total', { job_name: 'rebuild-index', final: 'true' })).toBe(1);
+      expect(sample(text, 'affinity_job_duration_seconds_count', { job_name: 'rebuild-index', status: 'error' })).toBe(1);
     } finally {
       await running.close();
       await queue.close();

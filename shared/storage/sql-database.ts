@@ -12,7 +12,11 @@ export interface SqlDatabase {
   run(sql: string, params?: SqlParams): Promise<{ changes: number }>;
   /**
    * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
-   * Writes outside a transaction wait for it, so a rolled-back batch leaves no trace.
+   * Nothing outside it sees its writes before it commits, and a write outside it never
+   * becomes part of it: a rolled-back batch leaves no trace. A write outside it waits for it
+   * (SQLite: every write; PostgreSQL: one touching the rows it wrote). A nested call joins
+   * the transaction it is called on. On PostgreSQL a transaction that loses a deadlock or a
+   * serialization conflict runs again (three tries in all), so `fn` acts only through `tx`.
    */
   transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
   /** Applies the named migrations not applied yet, in order, each in its own transaction. */

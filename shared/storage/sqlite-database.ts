@@ -37,8 +37,9 @@ function wrap(err: unknown, sql: string): never {
 }
 
 /**
- * SQLite through better-sqlite3 in WAL mode: one connection, statements cached, writes and
- * transactions serialised by a lock (the connection is shared by concurrent requests).
+ * SQLite through better-sqlite3 in WAL mode: one connection for writes and transactions,
+ * serialised by a lock (it is shared by concurrent requests), and one for reads outside a
+ * transaction, which see only committed data; statements cached.
  * @example const db = openSqlite({ file: 'data/affinity.db' })
  */
 export function openSqlite(opts: SqliteOptions): SqlDatabase {
@@ -46,21 +47,46 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
   let raw: BetterSqlite3.Database;
   try {
     raw = new BetterSqlite3(opts.file);
+    // first: two processes opening a new file at once both switch it to WAL
+    raw.pragma('busy_timeout = 5000');
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${(opts.synchronous ?? 'full').toUpperCase()}`);
     raw.pragma('foreign_keys = ON');
-    raw.pragma('busy_timeout = 5000');
   } catch (err) {
     throw appError('STORAGE_FAILED', `cannot open ${opts.file}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
   }
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (sql: string) => {
+  // Reads outside a transaction use a connection of their own: they see what is committed,
+  // never the writes of a transaction in progress on `raw` (WAL lets both go on at once).
+  let reader = raw;
+  if (opts.file !== ':memory:') {
+    try {
+      reader = new BetterSqlite3(opts.file);
+      reader.pragma('busy_timeout = 5000');
+    } catch (err) {
+      raw.close();
+      throw appError('STORAGE_FAILED', `cannot open ${opts.file}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
+    }
+  }
+  const caches = new Map<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>([
+    [raw, new Map()],
+    [reader, new Map()],
+  ]);
+  const prepareOn = (conn: BetterSqlite3.Database, sql: string) => {
+    const cache = caches.get(conn)!;
     let s = cache.get(sql);
     if (!s) {
-      s = raw.prepare(sql);
+      s = conn.prepare(sql);
       cache.set(sql, s);
     }
     return s;
+  };
+  const prepare = (sql: string) => prepareOn(raw, sql);
+  const read = async <R>(sql: string, run: (s: BetterSqlite3.Statement) => R): Promise<R> => {
+    try {
+      return run(prepareOn(reader, sql));
+    } catch (err) {
+      return wrap(err, sql);
+    }
   };
   const lock = new Lock();
 
@@ -95,8 +121,8 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
 
   const db: SqlDatabase = {
     dialect: 'sqlite',
-    all: direct.all,
-    get: direct.get,
+    all: <T>(sql: string, params?: SqlParams) => read(sql, (s) => s.all(...bind(params)) as T[]),
+    get: <T>(sql: string, params?: SqlParams) => read(sql, (s) => s.get(...bind(params)) as T | undefined),
     run: (sql, params) => lock.with(() => direct.run(sql, params)),
     transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
       return lock.with(async () => {
@@ -117,6 +143,8 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
         const done = raw.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
         if (done) continue;
         await db.transaction(async (tx) => {
+          // again under the write lock: another process may have applied it meanwhile
+          if (await tx.get('SELECT 1 FROM schema_migrations WHERE id = ?', [m.id])) return;
           const statements = typeof m.statements === 'function' ? m.statements('sqlite') : m.statements;
           for (const s of statements) await tx.run(s);
           await tx.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [m.id, Date.now()]);
@@ -125,6 +153,7 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
     },
     async close() {
       await lock.with(async () => {
+        if (reader !== raw) reader.close();
         raw.close();
       });
     },

@@ -57,7 +57,9 @@ export class CatalogRepository {
         const rows = await tx.all<{ id: string }>(`SELECT id FROM items WHERE id IN (${placeholders(part.length)})`, part);
         for (const r of rows) existing.add(r.id);
       }
-      for (const it of items) {
+      // every batch writes in id order: concurrent batches lock rows in the same order and
+      // cannot deadlock one another (PostgreSQL locks each row it writes until commit)
+      for (const it of [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
         await tx.run(
           `INSERT INTO items (id, title, description, category, price, in_stock, attributes, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

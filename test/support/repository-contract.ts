@@ -1,0 +1,174 @@
+// The storage contract, part two: the repositories over any SqlDatabase backend return the
+// same values, of the same JS types, and keep their batch guarantees under concurrency.
+import { describe, expect, it } from 'vitest';
+import { FeedbackRepository } from '../../services/chat/feedback/feedback.repository.ts';
+import { KbRepository } from '../../services/chat/kb/kb.repository.ts';
+import { CatalogRepository } from '../../services/recommend/catalog/catalog.repository.ts';
+import type { EventInput, ItemInput } from '../../services/recommend/catalog/catalog.schema.ts';
+import { ItemVectorRepository } from '../../services/recommend/embedding/item-vector.repository.ts';
+import { appMigrations, type Databases } from './storage-backends.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const item = (id: string, extra: Partial<ItemInput> = {}): ItemInput => ({ id, title: `Item ${id}`, in_stock: true, ...extra });
+
+export function repositoryContract(dbs: Databases): void {
+  const migrated = async () => {
+    const db = dbs.open();
+    await db.migrate(appMigrations);
+    return db;
+  };
+  const catalog = async () => new CatalogRepository(await migrated());
+
+  describe('CatalogRepository', () => {
+    it('upserts items, telling created from updated, and reads them back', async () => {
+      const repo = await catalog();
+      expect(await repo.upsertItems([item('a', { price: 5, attributes: { color: 'red' } }), item('b')])).toEqual({ created: ['a', 'b'], updated: [] });
+      expect(await repo.upsertItems([item('a', { title: 'New A' }), item('c')])).toEqual({ created: ['c'], updated: ['a'] });
+      expect(await repo.getItem('a')).toMatchObject({ id: 'a', title: 'New A', price: null, in_stock: true, attributes: {} });
+      expect(await repo.countItems()).toBe(3);
+      expect((await repo.getItems(['c', 'ghost', 'a'])).map((i) => i.id).sort()).toEqual(['a', 'c']);
+    });
+
+    it('round-trips every field of an item, with the same types', async () => {
+      const repo = await catalog();
+      const attributes = { color: 'rouge ✓', size: 42, ratio: 0.125, vegan: true, gift: false, note: null, quote: 'it\'s "?"' };
+      await repo.upsertItems([item('full', { description: 'A thing', category: 'books', price: 19.99, in_stock: false, attributes })], T0);
+      await repo.upsertItems([item('bare', { price: 0 })], T0 + 1);
+      await repo.upsertItems([item('full', { title: 'Renamed', description: 'A thing', category: 'books', price: 19.99, in_stock: false, attributes })], T0 + 2);
+      expect(await repo.allItems()).toEqual([
+        { id: 'bare', title: 'Item bare', description: null, category: null, price: 0, in_stock: true, attributes: {}, created_at: '2026-01-01T00:00:00.001Z', updated_at: '2026-01-01T00:00:00.001Z' },
+        { id: 'full', title: 'Renamed', description: 'A thing', category: 'books', price: 19.99, in_stock: false, attributes, created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.002Z' },
+      ]);
+    });
+
+    it('rejects a batch with a duplicate id and writes nothing', async () => {
+      const repo = await catalog();
+      await expect(repo.upsertItems([item('x'), item('y'), item('x')])).rejects.toMatchObject({ code: 'DUPLICATE_ID_IN_BATCH' });
+      expect(await repo.countItems()).toBe(0);
+    });
+
+    it('refuses a whole event batch naming an unknown item', async () => {
+      const repo = await catalog();
+      await repo.upsertItems([item('a')]);
+      await expect(
+        repo.insertEvents([
+          { user_id: 'u', item_id: 'a', type: 'view' },
+          { user_id: 'u', item_id: 'ghost', type: 'view' },
+        ]),
+      ).rejects.toMatchObject({ code: 'EVENT_ITEM_UNKNOWN', details: { item_ids: ['ghost'] } });
+      expect(await repo.countEvents()).toBe(0);
+    });
+
+    it('stores an event_id once, however often it is retried, and returns events with the same types', async () => {
+      const repo = await catalog();
+      await repo.upsertItems([item('a'), item('b')]);
+      const batch: EventInput[] = [
+        { user_id: 'u', item_id: 'a', type: 'purchase', event_id: 'e1', timestamp: 1000 },
+        { user_id: 'u', item_id: 'b', type: 'rating', value: 4.5, event_id: 'e2', timestamp: '2026-01-01T00:00:00Z' },
+        { user_id: 'v', item_id: 'b', type: 'view', event_id: 'e3', timestamp: 8.64e15 },
+      ];
+      expect(await repo.insertEvents(batch, T0)).toEqual({ accepted: 3, duplicates: 0 });
+      expect(await repo.insertEvents(batch, T0)).toEqual({ accepted: 0, duplicates: 3 });
+      const events = await repo.userEvents('u');
+      expect(events.map(({ seq, ...e }) => e)).toEqual([
+        { user_id: 'u', item_id: 'a', type: 'purchase', value: null, ts: 1000 },
+        { user_id: 'u', item_id: 'b', type: 'rating', value: 4.5, ts: T0 },
+      ]);
+      const all = await repo.allEvents();
+      expect(all.map((e) => typeof e.seq)).toEqual(['number', 'number', 'number']);
+      expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((x, y) => x - y));
+      expect(all.at(-1)).toMatchObject({ user_id: 'v', ts: 8.64e15 });
+      expect(await repo.popularItemIds(10)).toEqual(['b', 'a']);
+      expect(await repo.countEvents()).toBe(3);
+    });
+
+    it('deletes items but keeps their events as history', async () => {
+      const repo = await catalog();
+      await repo.upsertItems([item('a')]);
+      await repo.insertEvents([{ user_id: 'u', item_id: 'a', type: 'view' }]);
+      expect(await repo.deleteItem('a')).toBe(true);
+      expect(await repo.deleteItem('a')).toBe(false);
+      expect(await repo.getItem('a')).toBeUndefined();
+      expect(await repo.countEvents()).toBe(1);
+    });
+
+    it('lists items in id order by code point', async () => {
+      const repo = await catalog();
+      await repo.upsertItems(['b', 'B', '_x', 'a', 'é', '10', '9'].map((id) => item(id)));
+      expect((await repo.allItems()).map((i) => i.id)).toEqual(['10', '9', 'B', '_x', 'a', 'b', 'é']);
+    });
+
+    it('keeps every item of concurrent batches, even batches of the same items in opposite orders', async () => {
+      const repo = await catalog();
+      const ids = Array.from({ length: 20 }, (_, i) => `i${String(i).padStart(2, '0')}`);
+      const batches = Array.from({ length: 8 }, (_, b) => (b % 2 ? [...ids].reverse() : ids).map((id) => item(id, { title: `v${b}` })));
+      const distinct = Array.from({ length: 8 }, (_, b) => [item(`only-${b}`)]);
+      const results = await Promise.all([...batches, ...distinct].map((batch) => repo.upsertItems(batch)));
+      expect(results.slice(8).every((r) => r.created.length === 1)).toBe(true);
+      expect(await repo.countItems()).toBe(28);
+      // one batch wrote every item last: each item's title is from one of them
+      expect(new Set((await repo.getItems(ids)).map((i) => i.title)).size).toBeLessThanOrEqual(8);
+    });
+
+    it('stores each event of a batch sent concurrently many times exactly once', async () => {
+      const repo = await catalog();
+      await repo.upsertItems([item('a')]);
+      const batch: EventInput[] = Array.from({ length: 20 }, (_, i) => ({ user_id: `u${i % 3}`, item_id: 'a', type: 'view', event_id: `ev-${i}` }));
+      const results = await Promise.all(Array.from({ length: 6 }, () => repo.insertEvents(batch)));
+      expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(20);
+      expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(100);
+      expect(await repo.countEvents()).toBe(20);
+    });
+  });
+
+  describe('ItemVectorRepository', () => {
+    it('stores vectors per model, bit for bit, replaces them and removes them', async () => {
+      const repo = new ItemVectorRepository(await migrated());
+      const v = Float32Array.from([0.1, -2.5, 3.4028234663852886e38, 1e-45, 0]);
+      await repo.put('m1', [
+        { id: 'a', textHash: 'h1', vector: v },
+        { id: 'b', textHash: 'h2', vector: Float32Array.from([1, 2, 3, 4, 5]) },
+      ]);
+      await repo.put('m2', [{ id: 'a', textHash: 'h1', vector: Float32Array.from([9, 9, 9, 9, 9]) }]);
+      await repo.put('m1', [{ id: 'b', textHash: 'h3', vector: Float32Array.from([5, 4, 3, 2, 1]) }]);
+      const got = await repo.get('m1', ['a', 'b', 'ghost']);
+      expect([...got.keys()].sort()).toEqual(['a', 'b']);
+      expect(got.get('a')).toEqual({ textHash: 'h1', vector: v });
+      expect(got.get('b')).toEqual({ textHash: 'h3', vector: Float32Array.from([5, 4, 3, 2, 1]) });
+      expect(await repo.remove('a')).toBe(2);
+      expect((await repo.get('m2', ['a'])).size).toBe(0);
+    });
+  });
+
+  describe('KbRepository and FeedbackRepository', () => {
+    it('round-trips knowledge base entries with the same types', async () => {
+      const kb = new KbRepository(await migrated());
+      const stored = await kb.upsertMany(
+        [
+          { id: 'ship', questions: ['Where is my order?', 'Shipping time?'], answer: 'Two days at {{Website Name}}.', intent: 'track_order', tags: ['orders'] },
+          { id: 'bare', questions: ['Hi?'], answer: 'Hello' },
+        ],
+        T0,
+      );
+      expect(stored[1]).toEqual({ id: 'bare', questions: ['Hi?'], answer: 'Hello', intent: null, tags: [], created_at: T0, updated_at: T0 });
+      await kb.upsertMany([{ id: 'ship', questions: ['Where is my order?'], answer: 'Three days.' }], T0 + 5);
+      expect(await kb.get('ship')).toEqual({ id: 'ship', questions: ['Where is my order?'], answer: 'Three days.', intent: null, tags: [], created_at: T0, updated_at: T0 + 5 });
+      expect((await kb.all()).map((e) => e.id)).toEqual(['bare', 'ship']);
+      expect(await kb.count()).toBe(2);
+      expect(await kb.remove('bare')).toBe(true);
+      expect(await kb.remove('bare')).toBe(false);
+      expect(await kb.count()).toBe(1);
+    });
+
+    it('keeps one intent correction per message, the latest', async () => {
+      const feedback = new FeedbackRepository(await migrated());
+      await feedback.record({ session_id: 's1', message_index: 2, text: 'where?', predicted_intent: null, intent: 'track_order' }, T0);
+      await feedback.record({ session_id: 's1', message_index: 0, text: 'hi', predicted_intent: 'greet', intent: 'greeting' }, T0 + 1);
+      await feedback.record({ session_id: 's1', message_index: 2, text: 'where?', predicted_intent: null, intent: 'delivery_period' }, T0 + 2);
+      expect(await feedback.all()).toEqual([
+        { session_id: 's1', message_index: 0, text: 'hi', predicted_intent: 'greet', intent: 'greeting', created_at: T0 + 1 },
+        { session_id: 's1', message_index: 2, text: 'where?', predicted_intent: null, intent: 'delivery_period', created_at: T0 + 2 },
+      ]);
+    });
+  });
+}

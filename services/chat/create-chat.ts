@@ -1,5 +1,5 @@
-import type { Router } from 'express';
 import type { Config } from '../../shared/config/index.ts';
+import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { RedisClient } from '../../shared/redis/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
@@ -25,7 +25,8 @@ export interface ChatModule {
   models: ChatModels;
   dialog: DialogService;
   feedback: FeedbackRepository;
-  routers: Router[];
+  /** Its routes, each with its OpenAPI operation. */
+  routers: ApiRoutes[];
   /** True once the knowledge base is indexed (the models may still be training). */
   readonly ready: boolean;
   /** Settles when start-up training (if any was needed) is over. */

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import type { Router } from 'express';
 import type { Config } from '../../shared/config/index.ts';
+import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { MetricsRegistry } from '../../shared/metrics/index.ts';
 import { EmbedService } from './embed-service.ts';
@@ -10,7 +10,8 @@ import { resolveModel } from './model-source.ts';
 
 export interface EmbeddingModule {
   service: EmbedService;
-  router: Router;
+  /** `POST /v1/embeddings`, with its OpenAPI operation. */
+  router: ApiRoutes;
   /** Resolves, loads and installs the configured encoder; rejects (and records why) on failure. */
   load(): Promise<Encoder>;
 }

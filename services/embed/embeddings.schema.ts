@@ -13,9 +13,22 @@ export const embeddingsRequest = z.object({
 
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequest>;
 
-export interface EmbeddingsResponse {
-  object: 'list';
-  data: Array<{ object: 'embedding'; index: number; embedding: number[] | string; truncated: boolean }>;
-  model: string;
-  usage: { prompt_tokens: number; total_tokens: number };
-}
+/** Its answer, as OpenAI's (plus `truncated`: whether the input was cut at the model's maximum length). */
+export const embeddingsResponse = z
+  .strictObject({
+    object: z.literal('list'),
+    data: z.array(
+      z.strictObject({
+        object: z.literal('embedding'),
+        index: z.number().int().min(0),
+        /** Floats, or their little-endian float32 bytes in base64 with `encoding_format: base64`. */
+        embedding: z.union([z.array(z.number()), z.string()]),
+        truncated: z.boolean(),
+      }),
+    ),
+    model: z.string(),
+    usage: z.strictObject({ prompt_tokens: z.number().int().min(0), total_tokens: z.number().int().min(0) }),
+  })
+  .meta({ id: 'EmbeddingsResponse' });
+
+export type EmbeddingsResponse = z.infer<typeof embeddingsResponse>;

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { Router } from 'express';
 import type { Config } from '../../shared/config/index.ts';
+import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { MetricsRegistry } from '../../shared/metrics/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
@@ -25,7 +25,8 @@ export interface RecommendModule {
   recommend: RecommendService;
   search: SearchService;
   registry: ModelRegistry;
-  routers: Router[];
+  /** Its routes, each with its OpenAPI operation. */
+  routers: ApiRoutes[];
   /** True once the live catalog is built. */
   readonly ready: boolean;
   /** The recommender version in service in this process. */

@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { ApiRoutes } from '../http/index.ts';
 
 /** Where the dashboard is served. */
 export const DASHBOARD_PATH = '/dashboard';
@@ -22,19 +24,28 @@ const FILES: Record<string, string> = {
  * helmet's default CSP stands) that read the JSON APIs from the browser with the API key the
  * user pastes in. The page itself is open; the data behind it is as protected as the APIs are.
  */
-export function dashboardRouter(): Router {
-  const router = Router();
+export function dashboardRouter(): ApiRoutes {
+  const routes = new ApiRoutes('dashboard');
   const index = (_req: Request, res: Response) => {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
   };
-  router.get(DASHBOARD_PATH, index);
-  router.get(`${DASHBOARD_PATH}/`, index);
-  router.get(`${DASHBOARD_PATH}/:file`, (req, res, next) => {
+  routes.get(
+    DASHBOARD_PATH,
+    {
+      operationId: 'getDashboard',
+      security: [],
+      summary: 'The operations dashboard (HTML)',
+      responses: { 200: { description: 'The page; it calls the JSON APIs with the key pasted into it', schema: z.string(), contentType: 'text/html' } },
+    },
+    index,
+  );
+  routes.undocumented('get', `${DASHBOARD_PATH}/`, 'the dashboard page again', index);
+  routes.undocumented('get', `${DASHBOARD_PATH}/:file`, 'the scripts and styles of the dashboard page', (req, res, next) => {
     const file = FILES[req.params.file];
     if (!file) return next();
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(file);
   });
-  return router;
+  return routes;
 }

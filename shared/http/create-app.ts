@@ -5,21 +5,24 @@ import { pinoHttp } from 'pino-http';
 import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MetricsRegistry } from '../metrics/index.ts';
+import { isApiRoutes, type ApiRoutes } from './api-routes.ts';
 import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
+import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from './openapi-document.ts';
+import { openApiRoutes } from './openapi.routes.ts';
+import { probeRoutes, type ReadinessCheck } from './probe.routes.ts';
 
-/** A readiness probe: a name and a function saying whether that part can serve. */
-export interface ReadinessCheck {
-  name: string;
-  check: () => boolean | Promise<boolean>;
-}
+export type { ReadinessCheck };
 
 export interface AppOptions {
   log: Logger;
   metrics: MetricsRegistry;
   /** Largest JSON body, e.g. `8mb`. */
   bodyLimit: string;
-  routers: Router[];
+  /** Mounted in order; those declared with `ApiRoutes` make up the OpenAPI document. */
+  routers: Array<Router | ApiRoutes>;
   readiness?: ReadinessCheck[];
+  /** Title, security schemes and the like of the document at `/openapi.json`. */
+  openapi?: OpenApiOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -28,7 +31,8 @@ const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 /**
  * The express app every service mounts its routers on: helmet, request ids (honouring a
  * sane incoming `x-request-id`), JSON bodies up to a limit, request logs, latency metrics,
- * `/healthz`, `/readyz`, `/metrics`, and one error middleware.
+ * `/healthz`, `/readyz`, `/metrics`, the OpenAPI document of every `ApiRoutes` router at
+ * `/openapi.json` with Swagger UI at `/docs`, and one error middleware.
  */
 export function createApp(opts: AppOptions): Express {
   const app = express();
@@ -63,25 +67,14 @@ export function createApp(opts: AppOptions): Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, boolean> = {};
-    for (const c of opts.readiness ?? []) {
-      try {
-        checks[c.name] = await c.check();
-      } catch {
-        checks[c.name] = false;
-      }
-    }
-    const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', opts.metrics.contentType());
-    res.send(await opts.metrics.render());
-  });
+  const probes = probeRoutes(opts);
+  app.use(probes.router);
+  const documented = [probes, ...opts.routers.filter(isApiRoutes)];
+  // built at start, so a route its generator cannot describe fails the boot, not the first reader
+  let document: OpenApiDocument | undefined;
+  const meta = openApiRoutes(() => document!);
+  document = openApiDocument([...documented, meta], opts.openapi);
+  app.use(meta.router);
 
   app.use(express.json({ limit: opts.bodyLimit, strict: false }));
   // a body that is not JSON would otherwise reach the routes as "no body" (a misleading 400)
@@ -91,7 +84,7 @@ export function createApp(opts: AppOptions): Express {
       next(appError('UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`));
     } else next();
   });
-  for (const router of opts.routers) app.use(router);
+  for (const router of opts.routers) app.use(isApiRoutes(router) ? router.router : router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(opts.log));
   return app;

@@ -35,3 +35,28 @@ export interface KbEntry {
   created_at: number;
   updated_at: number;
 }
+
+/** The `:id` path parameter of the entry routes. */
+export const kbEntryParams = z.object({ id: z.string() });
+
+const presentedEntry = {
+  id: z.string(),
+  questions: z.array(z.string()),
+  answer: z.string(),
+  intent: z.string().nullable(),
+  tags: z.array(z.string()),
+  /** Epoch milliseconds. */
+  created_at: z.number().int(),
+  updated_at: z.number().int(),
+  /** The `{{placeholders}}` of the answer, filled from the conversation and shop values when it is given. */
+  slots: z.array(z.string()),
+};
+
+/** An entry as the API shows it (see `presentEntry`): with the template slots of its answer. */
+export const kbEntryResponse = z.strictObject(presentedEntry).meta({ id: 'KbEntry' });
+
+export const kbUpsertResponse = z.strictObject({ upserted: z.number().int(), ids: z.array(z.string()) });
+
+export const kbSearchResponse = z.strictObject({
+  hits: z.array(z.strictObject({ ...presentedEntry, score: z.number(), matched: z.array(z.enum(['lexical', 'dense'])) }).meta({ id: 'KbHit' })),
+});

@@ -9,3 +9,17 @@ export const classifyBody = (maxChars: number, maxTexts = 256) =>
       top_k: z.number().int().min(1).max(50).optional(),
     })
     .refine((b) => (b.text === undefined) !== (b.texts === undefined), 'give either text or texts');
+
+const classification = z
+  .strictObject({
+    /** The likeliest label, or `unknown` below the model's out-of-scope threshold. */
+    label: z.string(),
+    /** Calibrated probability of the label. */
+    confidence: z.number().min(0).max(1),
+    /** The likeliest labels, best first (never `unknown`). */
+    alternatives: z.array(z.strictObject({ label: z.string(), confidence: z.number().min(0).max(1) })),
+  })
+  .meta({ id: 'Classification' });
+
+/** `{ text }` is answered with one classification, `{ texts }` with `{ results }` in order. */
+export const classifyResponse = z.union([classification, z.strictObject({ results: z.array(classification) })]);

@@ -50,17 +50,37 @@ export type EventInput = z.infer<typeof eventInput>;
 export const postEventsBody = z.object({ events: z.array(eventInput).min(1, 'events must not be empty') }).strict();
 
 /** An item as stored and returned. */
-export interface Item {
-  id: string;
-  title: string;
-  description: string | null;
-  category: string | null;
-  price: number | null;
-  in_stock: boolean;
-  attributes: Record<string, string | number | boolean | null>;
-  created_at: string;
-  updated_at: string;
-}
+export const itemSchema = z
+  .strictObject({
+    id: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    category: z.string().nullable(),
+    price: z.number().nullable(),
+    in_stock: z.boolean(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({ id: 'Item' });
+
+export type Item = z.infer<typeof itemSchema>;
+
+/** The `:id` path parameter of the item and user routes. */
+export const entityIdParams = z.object({ id: entityId });
+
+export const upsertItemsResponse = z.strictObject({
+  /** Items in the batch. */
+  upserted: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+});
+
+export const postEventsResponse = z.strictObject({
+  accepted: z.number().int(),
+  /** Events whose event_id was stored before (retries): not stored twice. */
+  duplicates: z.number().int(),
+});
 
 /** An interaction as stored. */
 export interface StoredEvent {

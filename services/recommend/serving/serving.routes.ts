@@ -1,9 +1,8 @@
-import { Router } from 'express';
-import { parseOr400 } from '../../../shared/http/index.ts';
-import { entityId } from '../catalog/catalog.schema.ts';
+import { ApiRoutes, parseOr400 } from '../../../shared/http/index.ts';
+import { entityId, entityIdParams } from '../catalog/catalog.schema.ts';
 import type { RecommendService } from './recommend.service.ts';
 import type { SearchService } from './search.service.ts';
-import { recommendationsQuery, searchQuery, similarQuery } from './serving.schema.ts';
+import { recommendationsQuery, recommendationsResponse, searchQuery, searchResponse, similarQuery, similarResponse } from './serving.schema.ts';
 
 export interface ServingLimits {
   maxK: number;
@@ -11,30 +10,64 @@ export interface ServingLimits {
 }
 
 /** `GET /v1/users/:id/recommendations`, `GET /v1/items/:id/similar`, `GET /v1/search`. */
-export function servingRouter(recommend: RecommendService, search: SearchService, limits: ServingLimits): Router {
-  const router = Router();
+export function servingRouter(recommend: RecommendService, search: SearchService, limits: ServingLimits): ApiRoutes {
+  const routes = new ApiRoutes('recommendations');
   const recQ = recommendationsQuery(limits.maxK, limits.defaultK);
   const simQ = similarQuery(limits.maxK, limits.defaultK);
   const searchQ = searchQuery(limits.maxK, limits.defaultK);
 
-  router.get('/v1/users/:id/recommendations', async (req, res) => {
-    const userId = parseOr400(entityId, req.params.id, 'id');
-    const q = parseOr400(recQ, req.query, 'query');
-    const { context_items: contextItems, ...rest } = q;
-    const r = await recommend.forUser(userId, { ...rest, contextItems });
-    res.json({ user_id: userId, strategy: r.strategy, items: r.items });
-  });
+  routes.get(
+    '/v1/users/:id/recommendations',
+    {
+      operationId: 'recommendForUser',
+      summary: 'Personal recommendations',
+      description:
+        'The trained model (where one is in service) fused with content neighbours of the user\'s taste, after filters, without what the user bought or rated; `diversity` trades relevance for variety. A user with no events gets what `context_items` suggest, else what is popular.',
+      params: entityIdParams,
+      query: recQ,
+      responses: { 200: { description: 'Up to k items, best first, each with a reason', schema: recommendationsResponse } },
+      errors: ['ITEM_NOT_FOUND', 'EMBED_OVERLOADED', 'STORAGE_FAILED'],
+    },
+    async (req, res) => {
+      const userId = parseOr400(entityId, req.params.id, 'id');
+      const q = parseOr400(recQ, req.query, 'query');
+      const { context_items: contextItems, ...rest } = q;
+      const r = await recommend.forUser(userId, { ...rest, contextItems });
+      res.json({ user_id: userId, strategy: r.strategy, items: r.items });
+    },
+  );
 
-  router.get('/v1/items/:id/similar', async (req, res) => {
-    const itemId = parseOr400(entityId, req.params.id, 'id');
-    const { k, ...filter } = parseOr400(simQ, req.query, 'query');
-    res.json({ item_id: itemId, items: await recommend.similar(itemId, k, filter) });
-  });
+  routes.get(
+    '/v1/items/:id/similar',
+    {
+      operationId: 'similarItems',
+      summary: 'Items like this one',
+      params: entityIdParams,
+      query: simQ,
+      responses: { 200: { description: 'Up to k items, most similar first', schema: similarResponse } },
+      errors: ['ITEM_NOT_FOUND'],
+    },
+    async (req, res) => {
+      const itemId = parseOr400(entityId, req.params.id, 'id');
+      const { k, ...filter } = parseOr400(simQ, req.query, 'query');
+      res.json({ item_id: itemId, items: await recommend.similar(itemId, k, filter) });
+    },
+  );
 
-  router.get('/v1/search', async (req, res) => {
-    const { q, k, ...filter } = parseOr400(searchQ, req.query, 'query');
-    res.json({ query: q, items: await search.search(q, k, filter) });
-  });
+  routes.get(
+    '/v1/search',
+    {
+      operationId: 'searchItems',
+      summary: 'Hybrid product search (BM25 and embeddings)',
+      query: searchQ,
+      responses: { 200: { description: 'Up to k items, best first', schema: searchResponse } },
+      errors: ['EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED'],
+    },
+    async (req, res) => {
+      const { q, k, ...filter } = parseOr400(searchQ, req.query, 'query');
+      res.json({ query: q, items: await search.search(q, k, filter) });
+    },
+  );
 
-  return router;
+  return routes;
 }

@@ -27,3 +27,41 @@ export const similarQuery = (maxK: number, defaultK: number) => itemFilterQuery.
 /** Query of `GET /v1/search`. */
 export const searchQuery = (maxK: number, defaultK: number) =>
   itemFilterQuery.extend({ q: z.string().trim().min(1, 'q must not be empty').max(1000), k: kParam(maxK, defaultK) }).strict();
+
+/** What serving knows of an item (see LiveItem). */
+const liveItem = {
+  id: z.string(),
+  title: z.string(),
+  category: z.string().nullable(),
+  price: z.number().nullable(),
+  in_stock: z.boolean(),
+};
+
+export const recommendedItem = z
+  .strictObject({
+    ...liveItem,
+    score: z.number(),
+    /** A short reason a shopper can read ("because you rated Toy Story"). */
+    reason: z.string(),
+  })
+  .meta({ id: 'RecommendedItem' });
+
+export const recommendationsResponse = z.strictObject({
+  user_id: z.string(),
+  /** `personal` (from the user's events), `context` (from `context_items` alone) or `popular` (nothing to go on). */
+  strategy: z.enum(['personal', 'context', 'popular']),
+  items: z.array(recommendedItem),
+});
+
+export const similarResponse = z.strictObject({ item_id: z.string(), items: z.array(recommendedItem) });
+
+export const searchHit = z
+  .strictObject({
+    ...liveItem,
+    score: z.number(),
+    /** Which retrievers found it. */
+    matched: z.array(z.enum(['lexical', 'dense'])),
+  })
+  .meta({ id: 'SearchHit' });
+
+export const searchResponse = z.strictObject({ query: z.string(), items: z.array(searchHit) });

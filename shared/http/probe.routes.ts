@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { MetricsRegistry } from '../metrics/index.ts';
+import { ApiRoutes } from './api-routes.ts';
+
+/** A readiness probe: a name and a function saying whether that part can serve. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => boolean | Promise<boolean>;
+}
+
+const health = z.strictObject({ status: z.literal('ok') });
+const readiness = z.strictObject({
+  status: z.enum(['ready', 'not_ready']),
+  /** Each part's check: true when it can serve. */
+  checks: z.record(z.string(), z.boolean()),
+});
+
+/** `/healthz` (the process answers), `/readyz` (every part can serve) and `/metrics` (Prometheus). */
+export function probeRoutes(opts: { metrics: MetricsRegistry; readiness?: readonly ReadinessCheck[] }): ApiRoutes {
+  const routes = new ApiRoutes('health');
+  routes.get(
+    '/healthz',
+    {
+      operationId: 'getHealth',
+      security: [],
+      summary: 'Liveness: the process answers',
+      responses: { 200: { description: 'Alive', schema: health } },
+    },
+    (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
+  routes.get(
+    '/readyz',
+    {
+      operationId: 'getReadiness',
+      security: [],
+      summary: 'Readiness: every part (embed, recommend, chat) can serve',
+      responses: {
+        200: { description: 'Ready', schema: readiness },
+        503: { description: 'Not ready yet: `checks` says which part is not', schema: readiness },
+      },
+    },
+    async (_req, res) => {
+      const checks: Record<string, boolean> = {};
+      for (const c of opts.readiness ?? []) {
+        try {
+          checks[c.name] = await c.check();
+        } catch {
+          checks[c.name] = false;
+        }
+      }
+      const ready = Object.values(checks).every(Boolean);
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    },
+  );
+  routes.get(
+    '/metrics',
+    {
+      operationId: 'getMetrics',
+      summary: 'Prometheus metrics (text exposition format)',
+      responses: { 200: { description: 'The metrics', schema: z.string(), contentType: 'text/plain' } },
+    },
+    async (_req, res) => {
+      res.setHeader('content-type', opts.metrics.contentType());
+      res.send(await opts.metrics.render());
+    },
+  );
+  return routes;
+}

@@ -55,7 +55,7 @@ export function openApiRoutes(document: () => OpenApiDocument): ApiRoutes {
     },
     (req, res, next) => {
       // relative asset URLs (./swagger-ui.css) need the trailing slash
-      if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, `.${DOCS_PATH}/`);
+      if (!req.originalUrl.split('?')[0]!.endsWith('/')) return res.status(301).location(`.${DOCS_PATH}/`).end();
       return html(req, res, next);
     },
   );

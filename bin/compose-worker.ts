@@ -66,7 +66,7 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
     stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
     metrics,
   });
-  if (config.NIGHTLY_CRON) {
+  if (config.NIGHTLY_CRON !== 'off') {
     // waits for Redis in the background: a Redis that is down must not hold up a start
     void queue
       .scheduleNightly(config.NIGHTLY_CRON, config.NIGHTLY_TZ)

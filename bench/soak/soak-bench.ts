@@ -100,7 +100,7 @@ export async function runSoakBench(opts: SoakOptions) {
       AFFINITY_DATA_DIR: dataDir,
       AFFINITY_SHARED_DIR: opts.sharedDir,
       REDIS_PREFIX: `soak-${randomBytes(4).toString('hex')}`,
-      NIGHTLY_CRON: '',
+      NIGHTLY_CRON: 'off',
       LOG_LEVEL: 'warn',
       AFFINITY_ADMIN_KEY: adminKey,
     };

@@ -55,7 +55,7 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
   try {
     if (o.work) {
       const { composeWorkers } = await import('../compose-worker.ts');
-      workers = await composeWorkers({ ...config, NIGHTLY_CRON: '' }, createLogger({ level: 'warn', name: 'affinity-worker' }));
+      workers = await composeWorkers({ ...config, NIGHTLY_CRON: 'off' }, createLogger({ level: 'warn', name: 'affinity-worker' }));
     }
     const started = performance.now();
     const id = await queue.enqueue(name, parsed.data as never);

@@ -29,8 +29,11 @@ export const configSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('affinity'),
   /** `npm start` runs the API and the workers: in one process, two processes, or the API only. */
   START_MODE: z.enum(['one-process', 'two-processes', 'api-only']).default('two-processes'),
-  /** The nightly retraining flow's schedule (cron) and time zone; empty cron disables it. */
-  NIGHTLY_CRON: z.string().default('0 3 * * *'),
+  /** The nightly retraining flow's schedule (cron) and time zone; `off` disables it. */
+  NIGHTLY_CRON: z
+    .string()
+    .refine((v) => v === 'off' || [5, 6].includes(v.trim().split(/\s+/).length), 'a cron expression (5 or 6 fields) or `off`')
+    .default('0 3 * * *'),
   NIGHTLY_TZ: z.string().default('UTC'),
   /** Where a worker process serves `/metrics` (job durations and failures) on HOST; 0 = not served. */
   WORKER_METRICS_PORT: int(0, 65535).default(9465),

@@ -25,6 +25,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       // chat models train in the background at start when none is in service: tests that
       // need that say so; the others save the CPU
       CHAT_STARTUP_TRAINING: 'off',
+      // no test schedules the nightly flow unless it says so
+      NIGHTLY_CRON: 'off',
       // in-process workers of parallel tests would all want the default metrics port
       WORKER_METRICS_PORT: '0',
       ...overrides,

@@ -38,7 +38,7 @@ describe('Prometheus metrics after traffic', () => {
   beforeAll(async () => {
     redis = await testRedis();
     workerPort = await freePort();
-    config = testConfig({ EMBED_MODEL: testModelDir('tiny'), REDIS_URL: redis.url, NIGHTLY_CRON: '', WORKER_METRICS_PORT: String(workerPort), HOST: '127.0.0.1' });
+    config = testConfig({ EMBED_MODEL: testModelDir('tiny'), REDIS_URL: redis.url, NIGHTLY_CRON: 'off', WORKER_METRICS_PORT: String(workerPort), HOST: '127.0.0.1' });
     api = composeApi(config, log, { defaultMetrics: false });
     await api.start();
     // workers of their own (a registry served on WORKER_METRICS_PORT), as `affinity work` runs them

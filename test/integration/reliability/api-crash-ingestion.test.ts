@@ -36,7 +36,7 @@ describe('API killed during event ingestion', () => {
       EMBED_WORKERS: '1',
       PORT: String(port),
       HOST: '127.0.0.1',
-      NIGHTLY_CRON: '',
+      NIGHTLY_CRON: 'off',
       CHAT_STARTUP_TRAINING: 'off',
       LOG_LEVEL: 'warn',
     };

@@ -59,7 +59,7 @@ describe('a corrupted model version', () => {
   }
 
   it('is refused at start: the last good version serves, and the log says why', async () => {
-    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off' });
     const { v1, v2 } = await twoVersions(config);
     const file = damage(v2);
 
@@ -76,7 +76,7 @@ describe('a corrupted model version', () => {
   });
 
   it('is refused when a running process is told to load it: what it serves stays', async () => {
-    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off' });
     const { v1, v2 } = await twoVersions(config);
     const { api } = apiWithLog(config);
     opened.push(api);

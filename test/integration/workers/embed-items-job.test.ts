@@ -33,7 +33,7 @@ describe('embed-items: fresh items reach every serving process', () => {
   const log = createLogger({ level: 'silent' });
 
   beforeAll(async () => {
-    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off' });
     a = composeApi(config, log, { defaultMetrics: false });
     b = composeApi(config, log, { defaultMetrics: false });
     await a.start();

@@ -48,7 +48,7 @@ describe('nightly flow on ML-100K and a Banking77 sample', () => {
       EMBED_MODEL: testModelDir('tiny'),
       EMBED_WORKERS: '1',
       CHAT_INTENTS_DATA: sample,
-      NIGHTLY_CRON: '',
+      NIGHTLY_CRON: 'off',
       LOG_LEVEL: 'warn',
     };
   });

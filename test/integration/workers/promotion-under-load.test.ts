@@ -46,7 +46,7 @@ describe('promotion under load', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       START_MODE: 'two-processes',
-      NIGHTLY_CRON: '',
+      NIGHTLY_CRON: 'off',
       CHAT_STARTUP_TRAINING: 'off',
       LOG_LEVEL: 'warn',
     };

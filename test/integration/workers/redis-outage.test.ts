@@ -56,7 +56,7 @@ describe('Redis down for 10 s under traffic', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       START_MODE: 'two-processes',
-      NIGHTLY_CRON: '',
+      NIGHTLY_CRON: 'off',
       CHAT_STARTUP_TRAINING: 'off',
       // every retrained model goes into service: the test watches the signal reach the API
       PROMOTE_TOLERANCE: '1',

@@ -45,7 +45,7 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
   }
 
   beforeAll(async () => {
-    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: '' });
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off' });
     api = composeApi(config, log, { defaultMetrics: false });
     other = composeApi(config, log, { defaultMetrics: false });
     await api.start();

@@ -40,7 +40,7 @@ describe('a worker SIGKILLed mid-training', () => {
       REDIS_PREFIX: `test-${randomUUID()}`,
       EMBED_MODEL: testModelDir('tiny'),
       EMBED_WORKERS: '1',
-      NIGHTLY_CRON: '',
+      NIGHTLY_CRON: 'off',
       LOG_LEVEL: 'info',
       // a dead worker's job is noticed within seconds, not the default 30 s
       WORKER_LOCK_MS: '2000',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The model kinds `GET /v1/admin/models` reports. */
 export const MODEL_KINDS = ['recommend', 'intents', 'sentiment'] as const;
 
-export const kindParam = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not a model kind');
+export const kindParam = z.enum(MODEL_KINDS, { error: `not a model kind: ${MODEL_KINDS.join(', ')}` });
 export const kindParams = z.object({ kind: kindParam });
 export const promoteBody = z.object({ version: z.string().min(1).max(64) }).strict();
 

@@ -208,7 +208,7 @@ describe('the OpenAPI document against real answers of every route', () => {
     expect((await expectAnswer('getModelVersions', 200, request(app()).get('/v1/admin/models/recommend'))).body.versions).toHaveLength(2);
     await expectError('getModelVersions', 400, 'VALIDATION_FAILED', request(app()).get('/v1/admin/models/Bad%21'));
     expect((await expectAnswer('rollbackModel', 200, request(app()).post('/v1/admin/models/recommend/rollback'))).body).toEqual({ kind: 'recommend', current: first });
-    await expectError('rollbackModel', 404, 'REGISTRY_VERSION_NOT_FOUND', request(app()).post('/v1/admin/models/nothing-here/rollback'));
+    await expectError('rollbackModel', 404, 'REGISTRY_VERSION_NOT_FOUND', request(app()).post('/v1/admin/models/intents/rollback'));
     const promoted = await expectAnswer('promoteModel', 200, request(app()).post('/v1/admin/models/recommend/promote').send({ version: second.version.manifest.version }));
     expect(promoted.body.current).toBe(second.version.manifest.version);
     await expectError('promoteModel', 404, 'REGISTRY_VERSION_NOT_FOUND', request(app()).post('/v1/admin/models/recommend/promote').send({ version: 'v20000101T000000000-abcdef' }));

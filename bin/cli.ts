@@ -4,6 +4,7 @@ import { registerBenchCommands } from './commands/bench.command.ts';
 import { registerEvalCommands } from './commands/eval.command.ts';
 import { registerNlpEvalCommands } from './commands/eval-nlp.command.ts';
 import { registerJobsCommands } from './commands/jobs.command.ts';
+import { registerKeysCommands } from './commands/keys.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
 import { registerImportKbCommand } from './commands/import-kb.command.ts';
 import { registerModelCommands } from './commands/model.command.ts';
@@ -21,6 +22,7 @@ const program = new Command('affinity')
 registerServeCommands(program);
 registerWorkCommand(program);
 registerJobsCommands(program);
+registerKeysCommands(program);
 registerModelCommands(program);
 registerBenchCommands(program);
 registerImportCommands(program);

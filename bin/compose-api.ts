@@ -1,5 +1,6 @@
 // Composition root of the HTTP API: builds every service from the config and mounts them.
 import type { Express } from 'express';
+import { createAuth, type AuthModule } from '../shared/auth/index.ts';
 import type { Config } from '../shared/config/index.ts';
 import { dashboardRouter } from '../shared/dashboard/index.ts';
 import { createApp } from '../shared/http/index.ts';
@@ -18,6 +19,8 @@ export interface Api {
   embedding: EmbeddingModule;
   recommend: RecommendModule;
   chat: ChatModule;
+  /** API keys and the access layer (`firstStartKey` for `npm start`). */
+  auth: AuthModule;
   db: SqlDatabase;
   /** Request-path Redis client (chat sessions): fails fast while Redis is down. */
   redis: RedisClient;
@@ -46,6 +49,8 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     },
   });
   const redis = createRedis(config.REDIS_URL, { keyPrefix: `${config.REDIS_PREFIX}:`, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, log });
+  // rate limits are counted in Redis (shared by every API process), here while it is down
+  const auth = createAuth(config, { db, redis, log });
   // the chat calls the recommend service in process
   const products: ProductPort = {
     search: async (q, k) => (await recommend.search.search(q, k, {})).map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: h.matched.includes('lexical') })),
@@ -85,7 +90,10 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       jobsRouter(queue),
       queueBoardRouter(queue),
       dashboardRouter(),
+      auth.routes,
     ],
+    access: auth.access,
+    corsOrigins: config.CORS_ORIGINS,
     readiness: [
       { name: 'embed', check: () => embedding.service.ready },
       { name: 'recommend', check: () => recommend.ready },
@@ -96,6 +104,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   });
   return {
     app,
+    auth,
     embedding,
     recommend,
     chat,
@@ -108,6 +117,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       void signals.subscribe(onSignal).catch((err: unknown) => log.warn({ err }, 'model signals unavailable; reloads need a restart'));
       // resolves false at once when Redis is down (the client keeps reconnecting): the start does not wait for it
       const redisUp = redis.connect();
+      await auth.ready();
       await embedding.load();
       await Promise.all([recommend.start(), chat.start()]);
       await redisUp;
@@ -116,6 +126,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       await signals.close();
       await queue.close();
       await chat.close();
+      await auth.close();
       await redis.close();
       await embedding.service.close();
       await db.close();

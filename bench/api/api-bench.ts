@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -53,11 +54,15 @@ async function waitReady(base: string, child: ChildProcess, timeoutMs: number): 
   throw new Error(`the server was not ready within ${timeoutMs} ms`);
 }
 
+/** The admin key the benchmarked server is given (AFFINITY_ADMIN_KEY): requests pay for authentication as in production. */
+const BENCH_KEY = `aff_bench_${randomBytes(32).toString('base64url')}`;
+
 /** Runs autocannon against one route family; `paths` are cycled through. */
 async function hammer(base: string, paths: string[], connections: number, seconds: number, amount?: number): Promise<RouteFigures> {
   let i = 0;
   const result = await autocannon({
     url: base,
+    headers: { authorization: `Bearer ${BENCH_KEY}` },
     connections,
     ...(amount ? { amount } : { duration: seconds }),
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
@@ -98,7 +103,8 @@ export async function runApiBench(opts: ApiBenchOptions) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [path.resolve('bin/affinity.mjs'), 'serve'], {
-      env: { ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      // the limiter stays in the path (counting in Redis), with a limit the load never reaches
+      env: { ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_ENABLED: 'true', AFFINITY_ADMIN_KEY: BENCH_KEY, RATE_LIMIT_PER_MINUTE: '10000000' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitReady(base, child, 120_000);

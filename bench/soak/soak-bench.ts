@@ -103,6 +103,9 @@ export async function runSoakBench(opts: SoakOptions) {
       NIGHTLY_CRON: 'off',
       LOG_LEVEL: 'warn',
       AFFINITY_ADMIN_KEY: adminKey,
+      AUTH_ENABLED: 'true',
+      // the soak measures the service, not the limiter: a limit its request rate never reaches
+      RATE_LIMIT_PER_MINUTE: '10000000',
     };
     const config = loadConfig(env);
     const db = openDatabase(config);

@@ -61,6 +61,27 @@ async function serve(withWorkers: boolean): Promise<void> {
   api.start().catch((err: unknown) => {
     log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');
   });
+  api.auth
+    .firstStartKey()
+    .then((key) => key && printFirstKey(key))
+    .catch((err: unknown) => log.error({ err }, 'could not create the first admin key; create one with `affinity keys create --scopes admin`'));
+}
+
+/**
+ * Shows the admin key made at first start, once, on the terminal: plain lines outside the
+ * JSON log, so that no log pipeline is meant to keep it (a terminal log may; set
+ * AFFINITY_ADMIN_KEY or create keys with the CLI first where that matters).
+ */
+function printFirstKey(key: string): void {
+  process.stdout.write(
+    [
+      '',
+      'No API key existed, so this admin key was created. It is shown this once: store it now.',
+      `  ${key}`,
+      'Send it as `Authorization: Bearer <key>`. More keys: `npx affinity keys create --help` (docs/auth.md).',
+      '',
+    ].join('\n') + '\n',
+  );
 }
 
 export function registerServeCommands(program: Command): void {

@@ -25,6 +25,8 @@ export function embeddingsRouter(embed: EmbedService, opts: EmbeddingsRouteOptio
     '/v1/embeddings',
     {
       operationId: 'createEmbedding',
+      // a query, though a POST: a read key may call it
+      scope: 'read',
       summary: 'Embeddings of one or more texts (OpenAI-compatible)',
       description: `At most ${opts.maxInputs} strings of at most ${opts.maxInputChars} characters each. \`model\` may be left out or name the served model.`,
       body: embeddingsRequest,

@@ -1,10 +1,23 @@
 import { z } from 'zod';
+import { API_KEY_PATTERN } from '../auth/api-key.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A comma-separated list: trimmed, blanks dropped, frozen. */
+const list = <T extends string>(allowed: (v: string) => v is T, what: string) =>
+  z.string().transform((s, ctx) => {
+    const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = items.filter((x) => !allowed(x));
+    if (bad.length) ctx.addIssue({ code: 'custom', message: `not ${what}: ${bad.join(', ')}` });
+    return Object.freeze(items as T[]);
+  });
+const OPENABLE = ['health', 'metrics', 'docs'] as const;
+const isOpenable = (v: string): v is (typeof OPENABLE)[number] => (OPENABLE as readonly string[]).includes(v);
+const isOrigin = (v: string): v is string => v === '*' || (URL.canParse(v) && new URL(v).origin === v);
 
 /**
  * Every environment variable Affinity reads, with its default. The README's configuration
@@ -22,6 +35,27 @@ export const configSchema = z.object({
   AFFINITY_SHARED_DIR: z.string().default('../shared'),
   /** Largest JSON body accepted, in bytes or with a unit (`8mb`). */
   HTTP_BODY_LIMIT: z.string().default('8mb'),
+
+  /** API keys with scopes on every route (docs/auth.md); `false` opens everything (only behind a gateway that authenticates). */
+  AUTH_ENABLED: bool.default(true),
+  /** Routes served without a key: `health` (/healthz, /readyz), `metrics` (/metrics), `docs` (/openapi.json, /docs), comma-separated; `none`. */
+  AUTH_OPEN_ROUTES: z
+    .string()
+    .default('health,docs')
+    .pipe(z.string().transform((v) => (v.trim() === 'none' ? '' : v)))
+    .pipe(list(isOpenable, `one of ${OPENABLE.join(', ')} (or none)`)),
+  /**
+   * An admin key made known at start (`aff_<id>_<secret>`, a secret of 32 to 128 base64url
+   * characters), e.g. from a secret store; with it set no key is generated at first start.
+   */
+  AFFINITY_ADMIN_KEY: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || API_KEY_PATTERN.test(v), { message: 'must be aff_<id>_<secret>: an id of letters and digits, a secret of 32 to 128 base64url characters' }),
+  /** Requests per minute per API key (per client address on open routes); a key's own limit overrides it; 0 = no limit. */
+  RATE_LIMIT_PER_MINUTE: int(0, 10_000_000).default(600),
+  /** Origins browsers may call the API from, comma-separated (`https://shop.example`), or `*`; empty = none. */
+  CORS_ORIGINS: list(isOrigin, 'an origin (scheme://host[:port]) or *').default([]),
 
   /** Redis: queues, chat sessions, hot-reload signals. */
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),

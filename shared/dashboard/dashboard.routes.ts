@@ -34,14 +34,14 @@ export function dashboardRouter(): ApiRoutes {
     DASHBOARD_PATH,
     {
       operationId: 'getDashboard',
-      security: [],
+      scope: 'public',
       summary: 'The operations dashboard (HTML)',
       responses: { 200: { description: 'The page; it calls the JSON APIs with the key pasted into it', schema: z.string(), contentType: 'text/html' } },
     },
     index,
   );
-  routes.undocumented('get', `${DASHBOARD_PATH}/`, 'the dashboard page again', index);
-  routes.undocumented('get', `${DASHBOARD_PATH}/:file`, 'the scripts and styles of the dashboard page', (req, res, next) => {
+  routes.undocumented('get', `${DASHBOARD_PATH}/`, { reason: 'the dashboard page again', scope: 'public' }, index);
+  routes.undocumented('get', `${DASHBOARD_PATH}/:file`, { reason: 'the scripts and styles of the dashboard page', scope: 'public' }, (req, res, next) => {
     const file = FILES[req.params.file];
     if (!file) return next();
     res.setHeader('cache-control', 'no-cache');

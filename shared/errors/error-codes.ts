@@ -13,6 +13,13 @@ export const ERROR_CODES = {
   INTERNAL: { status: 500, message: 'Internal error' },
   NOT_READY: { status: 503, message: 'The service is starting and not ready yet' },
 
+  // authentication, scopes, rate limits
+  AUTH_REQUIRED: { status: 401, message: 'this route needs an API key (Authorization: Bearer <key>)' },
+  AUTH_INVALID_KEY: { status: 401, message: 'the API key is not valid (unknown, revoked or mistyped)' },
+  AUTH_FORBIDDEN: { status: 403, message: 'the API key lacks the scope this route needs' },
+  RATE_LIMITED: { status: 429, message: 'too many requests for this key in the current minute; retry after Retry-After seconds' },
+  API_KEY_NOT_FOUND: { status: 404, message: 'no API key with that id' },
+
   // configuration (raised at boot, never over HTTP)
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid' },
 

@@ -1,6 +1,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { RouteParameters } from 'express-serve-static-core';
 import type { z } from 'zod';
+import type { RouteScope } from '../auth/scopes.ts';
 import type { ErrorCode } from '../errors/index.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
@@ -46,8 +47,13 @@ export interface RouteDoc<Responses extends Readonly<Record<number, ResponseDoc>
    * validation errors where the route takes input) are added by the document builder.
    */
   errors?: readonly ErrorCode[];
-  /** Overrides the document's default security requirement (`[]`: public). */
-  security?: SecurityRequirement[];
+  /**
+   * The API key scope the route needs (`read` ⊂ `write` ⊂ `admin`), or `public`. Left out, it
+   * follows from the method and path (`defaultScope`): `admin` under /v1/admin and /admin,
+   * `read` for GET, `write` otherwise. Health, metrics and docs routes are opened by
+   * configuration (AUTH_OPEN_ROUTES), not here. The document's `security` says the same.
+   */
+  scope?: RouteScope;
 }
 
 /** A route as declared: method, express path, the group it belongs to, and its document. */
@@ -66,7 +72,15 @@ export interface UndocumentedRoute {
   method: HttpMethod | 'use';
   path: string;
   reason: string;
+  /** As in `RouteDoc`; left out, it follows from the request's method and this path. */
+  scope?: RouteScope;
 }
+
+/** Why a route is outside the document, and optionally the scope it needs. */
+export type UndocumentedReason = string | { reason: string; scope?: RouteScope };
+
+const undocumentedRoute = (method: HttpMethod | 'use', path: string, why: UndocumentedReason): UndocumentedRoute =>
+  typeof why === 'string' ? { method, path, reason: why } : { method, path, ...why };
 
 /** The body types a route's documented responses allow, for `res.json`/`res.send`. */
 type ResponseBody<R> = { [S in keyof R]: R[S] extends { schema: infer T extends z.ZodType } ? z.input<T> : never }[keyof R];
@@ -129,15 +143,15 @@ export class ApiRoutes {
    * Mounts a route that has no operation of its own in the document, saying why (e.g. a
    * catch-all that only answers an error). The OpenAPI test lists these apart.
    */
-  undocumented<P extends string>(method: HttpMethod, path: P, reason: string, handler: (req: Request<RouteParameters<P>>, res: Response, next: NextFunction) => unknown): this {
-    this.hidden.push({ method, path, reason });
+  undocumented<P extends string>(method: HttpMethod, path: P, why: UndocumentedReason, handler: (req: Request<RouteParameters<P>>, res: Response, next: NextFunction) => unknown): this {
+    this.hidden.push(undocumentedRoute(method, path, why));
     this.router[method](path, handler as never);
     return this;
   }
 
   /** Mounts middleware or a whole sub-router under `prefix`, outside the document (see `undocumented`). */
-  mount(prefix: string, reason: string, ...handlers: RequestHandler[]): this {
-    this.hidden.push({ method: 'use', path: prefix, reason });
+  mount(prefix: string, why: UndocumentedReason, ...handlers: RequestHandler[]): this {
+    this.hidden.push(undocumentedRoute('use', prefix, why));
     this.router.use(prefix, ...handlers);
     return this;
   }

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MetricsRegistry } from '../metrics/index.ts';
+import { accessGate, type AccessControl } from './access-gate.ts';
 import { isApiRoutes, type ApiRoutes } from './api-routes.ts';
 import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
 import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from './openapi-document.ts';
 import { openApiRoutes } from './openapi.routes.ts';
 import { probeRoutes, type ReadinessCheck } from './probe.routes.ts';
 
-export type { ReadinessCheck };
+export type { AccessControl, ReadinessCheck };
 
 export interface AppOptions {
   log: Logger;
@@ -23,6 +25,10 @@ export interface AppOptions {
   readiness?: ReadinessCheck[];
   /** Title, security schemes and the like of the document at `/openapi.json`. */
   openapi?: OpenApiOptions;
+  /** API keys, scopes and rate limits in front of every route (and in the document); none: every route is open. */
+  access?: AccessControl;
+  /** Origins browsers may call the API from (`*`: any); none or empty: no CORS headers. */
+  corsOrigins?: readonly string[];
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -67,13 +73,40 @@ export function createApp(opts: AppOptions): Express {
     next();
   });
 
+  if (opts.corsOrigins?.length) {
+    // before the access layer: preflights carry no key, and a 401 must be readable by the page
+    app.use(
+      cors({
+        origin: opts.corsOrigins.includes('*') ? '*' : [...opts.corsOrigins],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
+        maxAge: 600,
+      }),
+    );
+  }
+
   const probes = probeRoutes(opts);
-  app.use(probes.router);
-  const documented = [probes, ...opts.routers.filter(isApiRoutes)];
   // built at start, so a route its generator cannot describe fails the boot, not the first reader
   let document: OpenApiDocument | undefined;
   const meta = openApiRoutes(() => document!);
-  document = openApiDocument([...documented, meta], opts.openapi);
+  const documented = [probes, ...opts.routers.filter(isApiRoutes), meta];
+  const access = opts.access;
+  document = openApiDocument(
+    documented,
+    access
+      ? {
+          ...opts.openapi,
+          securitySchemes: { ...opts.openapi?.securitySchemes, ...access.securitySchemes },
+          routeAccess: (r) => {
+            const scope = access.scopeOf(r.method, r.path, r.scope);
+            return { security: access.security(scope), errors: access.errors(scope, r.path) };
+          },
+        }
+      : opts.openapi,
+  );
+  // every route behind the access layer, probes included (AUTH_OPEN_ROUTES opens them)
+  if (access) app.use(...accessGate(documented, access));
+  app.use(probes.router);
   app.use(meta.router);
 
   app.use(express.json({ limit: opts.bodyLimit, strict: false }));

@@ -7,7 +7,7 @@ import type { ApiRoutes, RouteDefinition, SecurityRequirement } from './api-rout
 type Generated = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 /** The generated OpenAPI 3.1 document (which always has paths). */
 export type OpenApiDocument = Generated & { paths: NonNullable<Generated['paths']> };
-type SecurityScheme = Parameters<OpenAPIRegistry['registerComponent']> extends [infer _T, infer _N, infer C] ? C : never;
+export type SecurityScheme = Parameters<OpenAPIRegistry['registerComponent']> extends [infer _T, infer _N, infer C] ? C : never;
 
 export interface OpenApiOptions {
   /** @defaultValue `'Affinity API'` */
@@ -21,6 +21,8 @@ export interface OpenApiOptions {
   security?: SecurityRequirement[];
   /** Error codes every operation can answer besides its own (e.g. an auth layer's 401, 403, 429). */
   commonErrors?: readonly ErrorCode[];
+  /** Per operation: its security requirement and the codes enforcing it can answer (the access layer's). */
+  routeAccess?: (route: RouteDefinition) => { security: SecurityRequirement[]; errors: readonly ErrorCode[] };
 }
 
 const BODY_METHODS = new Set(['post', 'put', 'patch']);
@@ -116,7 +118,8 @@ export function openApiDocument(groups: readonly ApiRoutes[], opts: OpenApiOptio
   const registry = new OpenAPIRegistry();
   for (const [name, scheme] of Object.entries(opts.securitySchemes ?? {})) registry.registerComponent('securitySchemes', name, scheme);
   for (const r of routes) {
-    const codes = routeErrors(r, opts.commonErrors);
+    const access = opts.routeAccess?.(r);
+    const codes = routeErrors(r, [...(opts.commonErrors ?? []), ...(access?.errors ?? [])]);
     const success: Record<number, ResponseConfig> = {};
     for (const [status, res] of Object.entries(r.responses)) {
       if (codes.some((c) => ERROR_CODES[c].status === Number(status))) throw new Error(`OpenAPI: ${r.method.toUpperCase()} ${r.path} documents ${status} both as an answer and as an error`);
@@ -129,7 +132,7 @@ export function openApiDocument(groups: readonly ApiRoutes[], opts: OpenApiOptio
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       tags: [r.tag],
-      ...(r.security ? { security: r.security } : {}),
+      ...(access ? { security: access.security } : {}),
       request: {
         ...(r.params ? { params: r.params } : {}),
         ...(r.query ? { query: r.query } : {}),

@@ -33,7 +33,6 @@ export function openApiRoutes(document: () => OpenApiDocument): ApiRoutes {
     OPENAPI_PATH,
     {
       operationId: 'getOpenApiDocument',
-      security: [],
       summary: 'This OpenAPI 3.1 document',
       responses: { 200: { description: 'The document', schema: documentSchema } },
     },
@@ -45,7 +44,6 @@ export function openApiRoutes(document: () => OpenApiDocument): ApiRoutes {
     DOCS_PATH,
     {
       operationId: 'getApiDocsPage',
-      security: [],
       summary: 'Swagger UI over this document (HTML)',
       description: '`/docs` redirects to `/docs/`, which serves the page; its scripts and styles are served under `/docs/`.',
       responses: {

@@ -22,7 +22,6 @@ export function probeRoutes(opts: { metrics: MetricsRegistry; readiness?: readon
     '/healthz',
     {
       operationId: 'getHealth',
-      security: [],
       summary: 'Liveness: the process answers',
       responses: { 200: { description: 'Alive', schema: health } },
     },
@@ -34,7 +33,6 @@ export function probeRoutes(opts: { metrics: MetricsRegistry; readiness?: readon
     '/readyz',
     {
       operationId: 'getReadiness',
-      security: [],
       summary: 'Readiness: every part (embed, recommend, chat) can serve',
       responses: {
         200: { description: 'Ready', schema: readiness },

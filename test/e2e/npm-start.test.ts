@@ -1,5 +1,6 @@
 // `npm start` end to end: the real CLI in a child process on a fresh data folder, with no
-// EMBED_MODEL, so it generates and serves the offline encoder; then a clean SIGTERM exit.
+// EMBED_MODEL, so it generates and serves the offline encoder, and no API key, so it prints a
+// generated admin key once; then a clean SIGTERM exit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -54,6 +55,9 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     delete env.EMBED_MODEL;
     delete env.EMBED_MODEL_ID;
     delete env.NODE_OPTIONS; // vitest's own loader hooks are not what `npm start` runs with
+    // as shipped: keys required, none provisioned
+    env.AUTH_ENABLED = 'true';
+    delete env.AFFINITY_ADMIN_KEY;
     child = spawn(process.execPath, ['bin/affinity.mjs', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -68,17 +72,26 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('becomes ready, embeds, logs the offline encoder, and exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
+  it('becomes ready, prints an admin key once, embeds with it, logs the offline encoder, and exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
     await until('/readyz to answer 200', 60_000, async () => {
       if (child!.exitCode !== null) throw new Error(`exited early (${child!.exitCode}): ${stderr}`);
       return (await fetch(`${base}/readyz`)).status === 200;
     });
 
-    const res = await fetch(`${base}/v1/embeddings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ input: 'Where is my card?' }),
-    });
+    // the key: printed once, as a plain line outside the JSON log
+    await until('the generated admin key on stdout', 10_000, async () => /aff_\w+_[\w-]{43}/.test(stdout));
+    const keys = stdout.match(/aff_[A-Za-z0-9]+_[\w-]{43}/g)!;
+    expect(keys).toHaveLength(1);
+    const key = keys[0]!;
+    expect(logLines().some((l) => JSON.stringify(l).includes(key))).toBe(false);
+
+    const embed = (headers: Record<string, string>) =>
+      fetch(`${base}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ input: 'Where is my card?' }) });
+    const refused = await embed({});
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTH_REQUIRED');
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const res = await embed({ authorization: `Bearer ${key}` });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { model: string; data: Array<{ embedding: number[] }> };
     expect(body.model).toBe('offline-tiny');

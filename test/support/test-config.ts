@@ -7,7 +7,7 @@ import { sharedDir } from './paths.ts';
 
 /**
  * A configuration for one test: its own fresh data folder (database, registry, models) under
- * the system temp dir, quiet logs, one small inference worker; overrides on top.
+ * the system temp dir, quiet logs, one small inference worker, no API keys; overrides on top.
  * @example const config = testConfig({ EMBED_MODEL: testModelDir('tiny') })
  */
 export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
@@ -29,6 +29,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       NIGHTLY_CRON: 'off',
       // in-process workers of parallel tests would all want the default metrics port
       WORKER_METRICS_PORT: '0',
+      // routes are called without keys; the auth tests (test/integration/auth) turn it on
+      AUTH_ENABLED: 'false',
       ...overrides,
     },
   );

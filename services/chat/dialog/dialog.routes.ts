@@ -10,6 +10,8 @@ export function dialogRouter(dialog: DialogService, opts: { maxMessageChars: num
     '/v1/chat/sessions',
     {
       operationId: 'createChatSession',
+      // talking to the bot changes no shop data (sessions expire): a read key may, e.g. a shop's chat widget
+      scope: 'read',
       summary: 'Start a conversation',
       body: createSessionBody,
       bodyRequired: false,
@@ -38,6 +40,7 @@ export function dialogRouter(dialog: DialogService, opts: { maxMessageChars: num
     '/v1/chat/sessions/:id/messages',
     {
       operationId: 'sendChatMessage',
+      scope: 'read',
       summary: 'A customer message, and the bot\'s reply',
       description:
         'Intent and sentiment, slots (order numbers, emails, amounts, products), then the policy: an answer from the knowledge base with its placeholders filled, a clarifying question, product suggestions, or a hand-off to a person.',

@@ -25,6 +25,8 @@ export function classifyRouter(models: ChatModels, opts: { maxChars: number; def
     '/v1/classify/intent',
     {
       operationId: 'classifyIntent',
+      // a query, though a POST: a read key may call it
+      scope: 'read',
       summary: 'Intent of one text or of several',
       description: `\`top_k\` alternatives (default ${opts.defaultTopK}).`,
       body,
@@ -42,6 +44,7 @@ export function classifyRouter(models: ChatModels, opts: { maxChars: number; def
     '/v1/classify/sentiment',
     {
       operationId: 'classifySentiment',
+      scope: 'read',
       summary: 'Sentiment (negative, positive…) of one text or of several',
       description: '`top_k` alternatives (default 2).',
       body,

@@ -26,7 +26,7 @@ import { ResponseChecker, type Document } from './response-checker.ts';
 // routes the express app serves.
 
 /** Operations that can only fail on a bug (500 INTERNAL): no request makes them fail. */
-const NO_ERROR_CASE = new Set(['getHealth', 'getMetrics', 'getOpenApiDocument', 'getApiDocsPage', 'getDashboard']);
+const NO_ERROR_CASE = new Set(['getHealth', 'getMetrics', 'getOpenApiDocument', 'getApiDocsPage', 'getDashboard', 'listApiKeys']);
 
 describe('the OpenAPI document against real answers of every route', () => {
   const log = createLogger({ level: 'silent' });
@@ -270,6 +270,19 @@ describe('the OpenAPI document against real answers of every route', () => {
       await cold.close();
       rmSync(down.AFFINITY_DATA_DIR, { recursive: true, force: true });
     }
+  });
+
+  it('admin: API keys (shown once, never listed)', async () => {
+    const created = await expectAnswer('createApiKey', 201, request(app()).post('/v1/admin/keys').send({ name: 'shop front', scopes: ['read'] }));
+    expect(created.body.key).toMatch(/^aff_[a-f0-9]+_[\w-]{43}$/);
+    await expectAnswer('createApiKey', 201, request(app()).post('/v1/admin/keys').send({ name: 'importer', scopes: ['write'], rate_limit_per_minute: 5 }));
+    await expectError('createApiKey', 400, 'VALIDATION_FAILED', request(app()).post('/v1/admin/keys').send({ name: 'root', scopes: ['root'] }));
+    const listed = await expectAnswer('listApiKeys', 200, request(app()).get('/v1/admin/keys'));
+    expect(listed.body.keys.map((k: { name: string }) => k.name)).toEqual(['shop front', 'importer']);
+    expect(listed.text).not.toContain(created.body.key.split('_')[2]);
+    expect((await expectAnswer('revokeApiKey', 200, request(app()).delete(`/v1/admin/keys/${created.body.id}`))).body.revoked_at).not.toBeNull();
+    await expectError('revokeApiKey', 404, 'API_KEY_NOT_FOUND', request(app()).delete('/v1/admin/keys/nope'));
+    await expectError('revokeApiKey', 400, 'VALIDATION_FAILED', request(app()).delete('/v1/admin/keys/not-an-id'));
   });
 
   it('saw every operation succeed, and fail where a request can make it fail', () => {

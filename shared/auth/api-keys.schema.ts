@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { SCOPES } from './scopes.ts';
+
+export const keyIdParam = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'not an API key id');
+export const keyIdParams = z.object({ id: keyIdParam });
+
+export const createKeyBody = z.strictObject({
+  /** Who or what the key is for. */
+  name: z.string().trim().min(1).max(100),
+  /** Each implies the ones before it: `['write']` can read too. */
+  scopes: z.array(z.enum(SCOPES)).min(1),
+  /** Requests per minute for this key; absent or null: RATE_LIMIT_PER_MINUTE; 0: none. */
+  rate_limit_per_minute: z.number().int().min(0).max(10_000_000).nullable().optional(),
+});
+
+export const apiKeyInfo = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    scopes: z.array(z.enum(SCOPES)),
+    rate_limit_per_minute: z.number().int().nullable(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export const keysResponse = z.strictObject({ keys: z.array(apiKeyInfo) });
+
+export const createdKeyResponse = z.strictObject({
+  /** The whole key, `aff_<id>_<secret>`: shown this once, never stored. */
+  key: z.string(),
+  ...apiKeyInfo.shape,
+});

@@ -12,6 +12,7 @@ import { createRedis, type RedisClient } from '../shared/redis/index.ts';
 import { openDatabase, type SqlDatabase } from '../shared/storage/index.ts';
 import { createChat, type ChatModule, type ProductPort } from '../services/chat/index.ts';
 import { createEmbedding, type EmbeddingModule } from '../services/embed/index.ts';
+import { createPrivacy, type PrivacyModule } from '../services/privacy/index.ts';
 import { createRecommend, type RecommendModule } from '../services/recommend/index.ts';
 
 export interface Api {
@@ -21,6 +22,7 @@ export interface Api {
   chat: ChatModule;
   /** API keys and the access layer (`firstStartKey` for `npm start`). */
   auth: AuthModule;
+  privacy: PrivacyModule;
   db: SqlDatabase;
   /** Request-path Redis client (chat sessions): fails fast while Redis is down. */
   redis: RedisClient;
@@ -58,6 +60,22 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
   };
   const chat = createChat(config, { db, embed: embedding.service, redis, log, products });
+  const personalData = [chat.personalData, recommend.personalData];
+  // what a serving process holds in memory about a user: cached candidates, and cached
+  // embeddings (keyed by text, a chat message among them)
+  const forgetUser = (userId: string) => {
+    for (const source of personalData) source.forgetUser?.(userId);
+    embedding.service.clearCache();
+  };
+  const privacy = createPrivacy({
+    sources: personalData,
+    // here at once; every other serving process through the signal
+    onErased: async (userId) => {
+      forgetUser(userId);
+      await signals.publish({ kind: 'user-erased', userId }, { timeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
+    },
+    log,
+  });
   registerQueueMetrics(metrics, queue, log);
   registerModelVersions(metrics, () => [
     { kind: 'encoder', version: embedding.service.info?.id },
@@ -68,7 +86,8 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   // every serving process reloads what a worker (or another process's admin call) put in service
   const onSignal = async (signal: ModelSignal | { kind: string }) => {
     const kind = signal.kind;
-    if ('upserted' in signal) await recommend.applyCatalogChange(signal);
+    if ('userId' in signal) forgetUser(signal.userId);
+    else if ('upserted' in signal) await recommend.applyCatalogChange(signal);
     else if (kind === 'recommend') await recommend.reloadModel();
     else if (kind === 'catalog-index') await recommend.live.load(await recommend.repository.allItems());
     else if (kind === 'intents' || kind === 'sentiment') await chat.reloadModel(kind);
@@ -82,6 +101,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
       embedding.router,
       ...recommend.routers,
       ...chat.routers,
+      ...privacy.routers,
       registryRouter(recommend.registry, async (kind, version, action) => {
         await onSignal({ kind });
         // announced in the background: with Redis away the other processes catch up on restart
@@ -108,6 +128,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     embedding,
     recommend,
     chat,
+    privacy,
     db,
     redis,
     metrics,

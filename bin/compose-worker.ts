@@ -4,8 +4,9 @@ import type { Logger } from '../shared/logging/logger.ts';
 import { MetricsRegistry, serveMetrics } from '../shared/metrics/index.ts';
 import { JobQueue, ModelSignals, startJobWorkers, type JobHandlers } from '../shared/queues/index.ts';
 import { openDatabase } from '../shared/storage/index.ts';
-import { trainChatModelJob } from '../services/chat/index.ts';
+import { chatMigrations, FeedbackRepository, trainChatModelJob } from '../services/chat/index.ts';
 import { createEmbedding } from '../services/embed/index.ts';
+import { purgeRetentionJob, retentionRules } from '../services/privacy/index.ts';
 import {
   CatalogRepository,
   catalogMigrations,
@@ -34,7 +35,7 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
   const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   const db = openDatabase(config);
-  await db.migrate([...catalogMigrations, ...itemVectorMigrations]);
+  await db.migrate([...catalogMigrations, ...itemVectorMigrations, ...chatMigrations]);
   const repository = new CatalogRepository(db);
   // the encoder loads on the first embed-items job: a worker that only trains never holds one
   const embedding = createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) });
@@ -53,6 +54,7 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
     'rebuild-index': rebuildIndexJob(signals),
     'train-intents': trainChatModelJob(config, signals, 'intents'),
     'train-sentiment': trainChatModelJob(config, signals, 'sentiment'),
+    'purge-retention': purgeRetentionJob(retentionRules(config, repository, new FeedbackRepository(db))),
   };
   handlers.nightly = nightlyJob(handlers);
   const metrics = opts.metrics ?? new MetricsRegistry();
@@ -72,6 +74,12 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
       .scheduleNightly(config.NIGHTLY_CRON, config.NIGHTLY_TZ)
       .then(() => log.info({ cron: config.NIGHTLY_CRON, tz: config.NIGHTLY_TZ }, 'nightly flow scheduled'))
       .catch((err: unknown) => log.error({ err }, 'could not schedule the nightly flow'));
+  }
+  if (config.RETENTION_CRON !== 'off' && (config.RETENTION_EVENTS_DAYS > 0 || config.RETENTION_TRANSCRIPTS_DAYS > 0)) {
+    void queue
+      .scheduleJob('purge-retention', config.RETENTION_CRON, config.NIGHTLY_TZ, {})
+      .then(() => log.info({ cron: config.RETENTION_CRON, tz: config.NIGHTLY_TZ }, 'purge-retention scheduled'))
+      .catch((err: unknown) => log.error({ err }, 'could not schedule purge-retention'));
   }
   log.info({ jobs: Object.keys(handlers), redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'workers running');
   return {

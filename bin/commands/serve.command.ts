@@ -13,7 +13,7 @@ import { composeApi } from '../compose-api.ts';
  */
 async function serve(withWorkers: boolean): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.LOG_LEVEL });
+  const log = createLogger({ level: config.LOG_LEVEL, pii: config.PII_REDACT });
   let stopping = false;
   let workerProcess: ChildProcess | undefined;
   let inProcessWorkers: { close(): Promise<void> } | undefined;

@@ -11,7 +11,7 @@ import { composeWorkers } from '../compose-worker.ts';
  */
 export async function work(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger({ level: config.LOG_LEVEL, name: 'affinity-worker' });
+  const log = createLogger({ level: config.LOG_LEVEL, name: 'affinity-worker', pii: config.PII_REDACT });
   // before any thread starts: threads and child processes inherit the priority
   try {
     os.setPriority(Math.max(os.getPriority(), config.WORKER_NICE));

@@ -26,4 +26,13 @@ export const chatMigrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    // whose message a correction is (erasure and export find it), and its age (retention)
+    id: 'chat-002-feedback-user',
+    statements: [
+      'ALTER TABLE chat_feedback ADD COLUMN user_id TEXT',
+      'CREATE INDEX chat_feedback_user ON chat_feedback (user_id)',
+      'CREATE INDEX chat_feedback_created ON chat_feedback (created_at)',
+    ],
+  },
 ];

@@ -1,11 +1,13 @@
 import type { Config } from '../../shared/config/index.ts';
 import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
+import { createRedactor, type PersonalDataSource } from '../../shared/privacy/index.ts';
 import type { RedisClient } from '../../shared/redis/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
 import type { SqlDatabase } from '../../shared/storage/index.ts';
 import type { EmbedService } from '../embed/index.ts';
 import { chatMigrations } from './chat.migrations.ts';
+import { chatPersonalData } from './chat-personal-data.ts';
 import { dialogRouter } from './dialog/dialog.routes.ts';
 import { DialogService, type ProductPort } from './dialog/dialog.service.ts';
 import { listOf, phraseMatcher } from './dialog/normalize.ts';
@@ -25,6 +27,8 @@ export interface ChatModule {
   models: ChatModels;
   dialog: DialogService;
   feedback: FeedbackRepository;
+  /** A user's sessions, transcripts and corrections, for export and erasure. */
+  personalData: PersonalDataSource;
   /** Its routes, each with its OpenAPI operation. */
   routers: ApiRoutes[];
   /** True once the knowledge base is indexed (the models may still be training). */
@@ -65,7 +69,7 @@ export function createChat(config: Config, deps: ChatDeps): ChatModule {
   const feedback = new FeedbackRepository(deps.db);
   const sessions = new RedisSessionStore(deps.redis, config.CHAT_SESSION_TTL_SECONDS);
   const dialog = new DialogService(
-    { sessions, models, kb, products: deps.products, feedback, log },
+    { sessions, models, kb, products: deps.products, feedback, log, redact: createRedactor(config.PII_REDACT) },
     {
       rules: {
         answerMinConfidence: config.CHAT_ANSWER_MIN_CONFIDENCE,
@@ -102,6 +106,7 @@ export function createChat(config: Config, deps: ChatDeps): ChatModule {
     models,
     dialog,
     feedback,
+    personalData: chatPersonalData(sessions, feedback),
     routers: [
       kbRouter(kb),
       dialogRouter(dialog, { maxMessageChars: config.CHAT_MAX_MESSAGE_CHARS }),

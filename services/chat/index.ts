@@ -2,6 +2,8 @@
 export { createChat, type ChatModule, type ChatDeps } from './create-chat.ts';
 export { chatMigrations } from './chat.migrations.ts';
 export type { ProductPort, MessageReply } from './dialog/dialog.service.ts';
+export { FeedbackRepository, type IntentFeedback, type UserFeedback } from './feedback/feedback.repository.ts';
+export type { ChatExport, ExportedSession } from './chat-personal-data.ts';
 export type { ProductHit, Slots } from './dialog/slot-extractor.ts';
 export { KbRepository } from './kb/kb.repository.ts';
 export { importBitextKb, kbEntriesFromBitext, type BitextKbOptions } from './kb/import-bitext.ts';

@@ -101,6 +101,14 @@ export class EmbedService {
     return previous;
   }
 
+  /**
+   * Forgets every cached embedding. Cache keys are the texts themselves (a chat message among
+   * them), so an erasure clears the cache rather than leave a user's words in memory.
+   */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   /** Stops serving and releases the model (after the runs in flight). */
   async close(): Promise<void> {
     const enc = this.encoder;

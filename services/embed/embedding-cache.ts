@@ -36,6 +36,11 @@ export class EmbeddingCache {
     for (const k of this.lru.keys()) if (k.startsWith(prefix)) this.lru.delete(k);
   }
 
+  /** Drops every entry (a user's erasure: cached texts may be theirs). */
+  clear(): void {
+    this.lru?.clear();
+  }
+
   get size(): number {
     return this.lru?.size ?? 0;
   }

@@ -3,6 +3,7 @@ import type { Config } from '../../shared/config/index.ts';
 import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { MetricsRegistry } from '../../shared/metrics/index.ts';
+import type { PersonalDataSource } from '../../shared/privacy/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
 import type { SqlDatabase } from '../../shared/storage/index.ts';
 import type { EmbedService } from '../embed/index.ts';
@@ -10,6 +11,7 @@ import { catalogMigrations } from './catalog/catalog.migrations.ts';
 import { CatalogRepository } from './catalog/catalog.repository.ts';
 import { catalogRouter } from './catalog/catalog.routes.ts';
 import { CatalogService } from './catalog/catalog.service.ts';
+import { eventsPersonalData } from './catalog/events-personal-data.ts';
 import { ItemEmbedder } from './embedding/item-embedder.ts';
 import { ItemVectorRepository, itemVectorMigrations } from './embedding/item-vector.repository.ts';
 import { LiveCatalog } from './serving/live-catalog.ts';
@@ -25,6 +27,8 @@ export interface RecommendModule {
   recommend: RecommendService;
   search: SearchService;
   registry: ModelRegistry;
+  /** A user's events (and this process's cache of their candidates), for export and erasure. */
+  personalData: PersonalDataSource;
   /** Its routes, each with its OpenAPI operation. */
   routers: ApiRoutes[];
   /** True once the live catalog is built. */
@@ -129,6 +133,7 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
     recommend,
     search,
     registry,
+    personalData: eventsPersonalData(repository, (userId) => recommend.forgetUser(userId)),
     routers: [catalogRouter(catalog), servingRouter(recommend, search, { maxK: config.RECOMMEND_MAX_K, defaultK: config.RECOMMEND_DEFAULT_K })],
     get ready() {
       return ready;

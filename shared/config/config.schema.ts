@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_KEY_PATTERN } from '../auth/api-key.ts';
+import { parsePiiKinds } from '../privacy/pii-redactor.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -170,6 +171,32 @@ export const configSchema = z.object({
   CHAT_SENTIMENT_DATA: z.string().default(''),
   /** Copies of each corrected intent (POST /v1/chat/feedback) in the next intent training set. */
   CHAT_FEEDBACK_REPEAT: int(1, 100).default(3),
+
+  /**
+   * Personal data masked before a chat transcript, a training example (intent feedback) or a
+   * log line is stored: comma-separated kinds among email, phone, card, address; `none` masks
+   * nothing. The live session keeps slot values (Redis, CHAT_SESSION_TTL_SECONDS).
+   */
+  PII_REDACT: z
+    .string()
+    .default('email,phone,card,address')
+    .transform((s, ctx) => {
+      try {
+        return Object.freeze(parsePiiKinds(s));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  /** Events older than this many days (by their timestamp) are deleted by the purge-retention job; 0 keeps them forever. */
+  RETENTION_EVENTS_DAYS: z.coerce.number().min(0).max(1_000_000).default(0),
+  /** Stored chat texts (intent corrections, by creation time) older than this many days are deleted likewise; 0 keeps them forever. */
+  RETENTION_TRANSCRIPTS_DAYS: z.coerce.number().min(0).max(1_000_000).default(365),
+  /** When the purge-retention job runs (cron, in NIGHTLY_TZ); `off` disables the schedule. */
+  RETENTION_CRON: z
+    .string()
+    .refine((v) => v === 'off' || [5, 6].includes(v.trim().split(/\s+/).length), 'a cron expression (5 or 6 fields) or `off`')
+    .default('30 2 * * *'),
 
   /** Encoder: a Hugging Face model id or a local folder; empty = the generated offline encoder. */
   EMBED_MODEL: z.string().default(''),

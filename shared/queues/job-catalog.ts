@@ -17,6 +17,8 @@ export interface JobPayloads {
   'train-sentiment': { seed?: number };
   /** The nightly flow: every training job in order, then an index rebuild (seed and tune go to the training stages). */
   nightly: { seed?: number; tune?: boolean };
+  /** Delete events and stored chat texts older than the configured retention limits. */
+  'purge-retention': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -31,9 +33,10 @@ export const JOB_PAYLOAD_SCHEMAS: { [N in JobName]: z.ZodType<JobPayloads[N]> } 
   'train-intents': z.object({ seed }).strict(),
   'train-sentiment': z.object({ seed }).strict(),
   nightly: z.object({ seed, tune: z.boolean().optional() }).strict(),
+  'purge-retention': z.object({}).strict() as z.ZodType<Record<string, never>>,
 };
 
-export const JOB_NAMES = ['embed-items', 'rebuild-index', 'train-recommend', 'train-intents', 'train-sentiment', 'nightly'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['embed-items', 'rebuild-index', 'train-recommend', 'train-intents', 'train-sentiment', 'nightly', 'purge-retention'] as const satisfies readonly JobName[];
 
 /** Two queues, so that a long training run never delays a fresh item. */
 export type QueueName = 'affinity-refresh' | 'affinity-train';
@@ -45,6 +48,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'train-intents': 'affinity-train',
   'train-sentiment': 'affinity-train',
   nightly: 'affinity-train',
+  'purge-retention': 'affinity-refresh',
 };
 
 /** What a handler returns for an expected outcome (a rejected candidate is not a failure). */

@@ -196,6 +196,11 @@ export class JobQueue {
     await this.queue(QUEUE_OF.nightly).upsertJobScheduler('nightly', { pattern: cron, tz }, { name: 'nightly', data: {}, opts: DEFAULTS });
   }
 
+  /** (Re)installs a job's repeatable schedule, named after the job (`purge-retention` daily). */
+  async scheduleJob<N extends JobName>(name: N, cron: string, tz: string, payload: JobPayloads[N]): Promise<void> {
+    await this.queue(QUEUE_OF[name]).upsertJobScheduler(name, { pattern: cron, tz }, { name, data: payload, opts: DEFAULTS });
+  }
+
   /**
    * Closes the connections. A connection still reconnecting (Redis away or just back) cannot
    * say QUIT; BullMQ then drops it, and there is nothing to flush, so that is not an error.

@@ -17,6 +17,7 @@ const SUMMARIES: Record<keyof JobPayloads, string> = {
   'train-intents': 'Train the intent classifier (with every corrected intent); promote it unless worse',
   'train-sentiment': 'Train the sentiment classifier; promote it unless worse',
   nightly: 'The nightly flow: every training job in order, then an index rebuild',
+  'purge-retention': 'Delete events and stored chat texts older than RETENTION_EVENTS_DAYS / RETENTION_TRANSCRIPTS_DAYS',
 };
 
 /**

@@ -1,8 +1,9 @@
+import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRedis, type RedisClient } from '../redis/index.ts';
 
-/** What is announced when a model version goes into (or out of) service, or catalog items change. */
-export type ModelSignal = VersionSignal | CatalogItemsSignal;
+/** What is announced when a model version goes into (or out of) service, catalog items change, or a user is erased. */
+export type ModelSignal = VersionSignal | CatalogItemsSignal | UserErasedSignal;
 
 export interface VersionSignal {
   kind: string;
@@ -16,6 +17,12 @@ export interface CatalogItemsSignal {
   action: 'changed';
   upserted: string[];
   removed: string[];
+}
+
+/** A user's data was erased: every serving process drops what it caches about them. */
+export interface UserErasedSignal {
+  kind: 'user-erased';
+  userId: string;
 }
 
 const channel = (prefix: string) => `${prefix}:signals:models`;
@@ -38,8 +45,27 @@ export class ModelSignals {
     this.sub = createRedis(redisUrl, { role: 'worker' });
   }
 
-  async publish(signal: ModelSignal): Promise<void> {
-    await this.pub.connection.publish(channel(this.prefix), JSON.stringify(signal));
+  /**
+   * Announces a signal. It waits for Redis to come back, unless `timeoutMs` is given: then a
+   * Redis that does not take it in time fails it with REDIS_UNAVAILABLE (the signal may still
+   * go out once Redis is back).
+   */
+  async publish(signal: ModelSignal, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const sent = this.pub.connection.publish(channel(this.prefix), JSON.stringify(signal));
+    if (!opts.timeoutMs) {
+      await sent;
+      return;
+    }
+    sent.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(appError('REDIS_UNAVAILABLE', `could not announce ${signal.kind} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    });
+    try {
+      await Promise.race([sent, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Calls `onSignal` for every announcement until `close()`. */

@@ -52,6 +52,8 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
     raw.pragma('journal_mode = WAL');
     raw.pragma(`synchronous = ${(opts.synchronous ?? 'full').toUpperCase()}`);
     raw.pragma('foreign_keys = ON');
+    // deleted rows are overwritten, not left in free pages (an erased user's data included)
+    raw.pragma('secure_delete = ON');
   } catch (err) {
     throw appError('STORAGE_FAILED', `cannot open ${opts.file}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
   }

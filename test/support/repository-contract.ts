@@ -121,6 +121,54 @@ export function repositoryContract(dbs: Databases): void {
     });
   });
 
+  describe('CatalogRepository: a user\'s events (export, erasure) and retention', () => {
+    it('lists and deletes one user\'s events, and the events stamped before a cutoff, exactly', async () => {
+      const repo = await catalog();
+      await repo.upsertItems([item('a'), item('b')]);
+      await repo.insertEvents(
+        [
+          { user_id: 'erase-me', item_id: 'a', type: 'view', timestamp: T0 - 1, event_id: 'e1' },
+          { user_id: 'erase-me', item_id: 'b', type: 'rating', value: 4, timestamp: T0 },
+          { user_id: 'keep-me', item_id: 'a', type: 'purchase', timestamp: T0 - 1 },
+          { user_id: 'keep-me', item_id: 'b', type: 'view', timestamp: T0 + 1 },
+        ],
+        T0 + 10,
+      );
+      expect(await repo.eventsOfUser('erase-me')).toEqual([
+        { seq: expect.any(Number), event_id: 'e1', user_id: 'erase-me', item_id: 'a', type: 'view', value: null, ts: T0 - 1, received_at: T0 + 10 },
+        { seq: expect.any(Number), event_id: null, user_id: 'erase-me', item_id: 'b', type: 'rating', value: 4, ts: T0, received_at: T0 + 10 },
+      ]);
+      expect(await repo.deleteUserEvents('erase-me')).toBe(2);
+      expect(await repo.deleteUserEvents('erase-me')).toBe(0);
+      expect(await repo.eventsOfUser('erase-me')).toEqual([]);
+      // strictly before the cutoff: the event at it stays
+      expect(await repo.deleteEventsBefore(T0 + 1)).toBe(1);
+      expect((await repo.allEvents()).map((e) => e.ts)).toEqual([T0 + 1]);
+    });
+  });
+
+  describe('FeedbackRepository: a user\'s corrections (export, erasure) and retention', () => {
+    it('finds and deletes a user\'s corrections by user id or by session, and those recorded before a cutoff', async () => {
+      const feedback = new FeedbackRepository(await migrated());
+      await feedback.record({ session_id: 's1', message_index: 0, text: 'a', predicted_intent: null, intent: 'x', user_id: 'u1' }, T0);
+      // recorded anonymously, in a session the user was later known by
+      await feedback.record({ session_id: 's2', message_index: 0, text: 'b', predicted_intent: 'y', intent: 'x' }, T0 + 1);
+      await feedback.record({ session_id: 's3', message_index: 1, text: 'c', predicted_intent: null, intent: 'z', user_id: 'u2' }, T0 + 2);
+      // a second correction keeps the user id it had
+      await feedback.record({ session_id: 's1', message_index: 0, text: 'a', predicted_intent: null, intent: 'w' }, T0 + 3);
+      expect(await feedback.ofUser('u1', ['s2'])).toEqual([
+        { session_id: 's2', message_index: 0, text: 'b', predicted_intent: 'y', intent: 'x', created_at: T0 + 1, user_id: null },
+        { session_id: 's1', message_index: 0, text: 'a', predicted_intent: null, intent: 'w', created_at: T0 + 3, user_id: 'u1' },
+      ]);
+      expect(await feedback.deleteOfUser('u1', ['s2'])).toBe(2);
+      expect(await feedback.ofUser('u1', ['s2'])).toEqual([]);
+      expect((await feedback.all()).map((f) => f.session_id)).toEqual(['s3']);
+      expect(await feedback.deleteBefore(T0 + 2)).toBe(0);
+      expect(await feedback.deleteBefore(T0 + 3)).toBe(1);
+      expect(await feedback.all()).toEqual([]);
+    });
+  });
+
   describe('ItemVectorRepository', () => {
     it('stores vectors per model, bit for bit, replaces them and removes them', async () => {
       const repo = new ItemVectorRepository(await migrated());

@@ -25,8 +25,9 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       // chat models train in the background at start when none is in service: tests that
       // need that say so; the others save the CPU
       CHAT_STARTUP_TRAINING: 'off',
-      // no test schedules the nightly flow unless it says so
+      // no test schedules the nightly flow (or the retention purge) unless it says so
       NIGHTLY_CRON: 'off',
+      RETENTION_CRON: 'off',
       // in-process workers of parallel tests would all want the default metrics port
       WORKER_METRICS_PORT: '0',
       // routes are called without keys; the auth tests (test/integration/auth) turn it on

@@ -1,5 +1,6 @@
 import { appError } from '../../../shared/errors/index.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
+import type { Redactor } from '../../../shared/privacy/index.ts';
 import type { Prediction } from '../classify/index.ts';
 import type { FeedbackRepository, IntentFeedback } from '../feedback/feedback.repository.ts';
 import { fillTemplate } from '../kb/answer-template.ts';
@@ -11,7 +12,7 @@ import { decide, type Decision, type DialogAction, type DialogReason, type Polic
 import { normalizeMessage } from './normalize.ts';
 import { clarifyReply, handoffReply, recommendReply } from './replies.ts';
 import { extractPatternSlots, productSlot, type ProductHit, type Slots } from './slot-extractor.ts';
-import { placeholderValues } from './slot-values.ts';
+import { placeholderValues, storedSlots } from './slot-values.ts';
 
 /** The catalog as the dialog sees it (the recommend service, called in process). */
 export interface ProductPort {
@@ -38,6 +39,8 @@ export interface DialogDeps {
   products?: ProductPort;
   feedback: FeedbackRepository;
   log: Logger;
+  /** Masks personal data in what is stored: transcript turns and feedback texts (PII_REDACT). */
+  redact: Redactor;
 }
 
 export interface MessageReply {
@@ -137,18 +140,20 @@ export class DialogService {
       const decision = decide(state, signals, this.opts.rules);
       const out = await this.respond(decision, text, intent!, slots, products, userId ?? `chat-session:${id}`);
       const now = Date.now();
+      // the reply is built from the raw message and slots; the transcript keeps them masked
+      const stored = this.deps.redact(input.text.trim());
       const turn: Turn = {
         index: state.turns,
         at: now,
-        text: input.text.trim(),
-        reply: out.reply,
+        text: stored,
+        reply: this.deps.redact(out.reply),
         action: out.action,
         reason: out.reason,
         intent: intent!.label,
         confidence: intent!.confidence,
         alternatives: intent!.top.map((t) => ({ intent: t.label, confidence: t.confidence })),
         sentiment,
-        slots: found,
+        slots: storedSlots(found, stored, this.deps.redact.kinds.length > 0),
         sources: out.sources,
       };
       const memory = out.action === 'handoff' ? { low_confidence_streak: 0, recent_sentiment: [] } : decision.memory;
@@ -164,8 +169,10 @@ export class DialogService {
       const written = await this.deps.sessions.append(id, state.turns, next, turn);
       if (written === 'missing') throw notFound(id);
       if (written === 'ok') {
-        const { index, at: _at, text: _text, slots: _own, ...rest } = turn;
-        return { session_id: id, message_index: index, ...rest, slots };
+        // as stored: masked (and the logger masks every line again)
+        this.deps.log.debug({ session_id: id, message_index: turn.index, intent: turn.intent, action: turn.action, text: turn.text, reply: turn.reply }, 'chat message');
+        const { index, at: _at, text: _text, reply: _stored, slots: _own, ...rest } = turn;
+        return { session_id: id, message_index: index, ...rest, reply: out.reply, slots };
       }
     }
     throw appError('CHAT_SESSION_CONFLICT', `session "${id}" kept changing under concurrent messages; send the message again`, { session_id: id });
@@ -173,13 +180,15 @@ export class DialogService {
 
   /** Records the intent a message should have had; the next intent training run learns it. */
   async feedback(sessionId: string, messageIndex: number, intent: string): Promise<IntentFeedback> {
-    const turns = await this.deps.sessions.transcript(sessionId);
-    if (!turns) throw notFound(sessionId);
+    const [state, turns] = await Promise.all([this.deps.sessions.load(sessionId), this.deps.sessions.transcript(sessionId)]);
+    if (!state || !turns) throw notFound(sessionId);
     const turn = turns[messageIndex];
     if (!turn) {
       throw appError('CHAT_MESSAGE_NOT_FOUND', `session "${sessionId}" has ${turns.length} messages; there is no message ${messageIndex}`, { session_id: sessionId, message_index: messageIndex });
     }
-    return this.deps.feedback.record({ session_id: sessionId, message_index: messageIndex, text: normalizeMessage(turn.text), predicted_intent: turn.intent, intent });
+    // the turn is stored masked; masking again covers turns stored before masking was configured
+    const text = this.deps.redact(normalizeMessage(turn.text));
+    return this.deps.feedback.record({ session_id: sessionId, message_index: messageIndex, text, predicted_intent: turn.intent, intent, user_id: state.user_id });
   }
 
   /** Catalog hits for the message; a catalog that is not ready (or fails) only means no product slot. */

@@ -36,3 +36,21 @@ export function placeholderValues(slots: Slots, shopValues: Readonly<Record<stri
   }
   return (key) => byKey.get(key);
 }
+
+/**
+ * A turn's slots as the transcript stores them: a value its masked message no longer shows
+ * (it was personal data) is masked too: an e-mail address as `[email]`, anything else as
+ * `[redacted]`. The live session state keeps the values (the dialog needs them).
+ * @example storedSlots({ email: 'jo@example.com', order_number: '123' }, 'order 123, mail [email]', true) // { email: '[email]', order_number: '123' }
+ */
+export function storedSlots(slots: Slots, maskedText: string, masking: boolean): Slots {
+  if (!masking) return slots;
+  const squash = (t: string) => t.toLowerCase().replace(/\s+/g, '');
+  const shown = squash(maskedText);
+  const keep = (value: string, placeholder: string) => (shown.includes(squash(value)) ? value : placeholder);
+  const out: Slots = { ...slots };
+  if (out.email !== undefined) out.email = keep(out.email, '[email]');
+  if (out.order_number !== undefined) out.order_number = keep(out.order_number, '[redacted]');
+  if (out.amount) out.amount = { ...out.amount, text: keep(out.amount.text, '[redacted]') };
+  return out;
+}

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { Config } from '../../../shared/config/index.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
+import { createRedactor } from '../../../shared/privacy/index.ts';
 import { MetricsRegistry } from '../../../shared/metrics/index.ts';
 import { ModelRegistry } from '../../../shared/registry/index.ts';
 import { openDatabase } from '../../../shared/storage/index.ts';
@@ -36,7 +37,9 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
     const db = openDatabase(config);
     try {
       await db.migrate(chatMigrations);
-      const corrections = await new FeedbackRepository(db).all();
+      // stored masked; masked again for rows stored before masking was configured
+      const redact = createRedactor(config.PII_REDACT);
+      const corrections = (await new FeedbackRepository(db).all()).map((c) => ({ ...c, text: redact(c.text) }));
       feedback = corrections.length;
       examples = intentTrainingExamples(examples, corrections, config.CHAT_FEEDBACK_REPEAT);
     } finally {
@@ -45,7 +48,7 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
   }
   progress(`${kind}: ${examples.length} examples from ${source}${feedback ? ` and ${feedback} corrections` : ''}`);
   // the serving process already said what the encoder is; the thread speaks up only for errors
-  const log = createLogger({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'error', name: 'affinity-train' });
+  const log = createLogger({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'error', name: 'affinity-train', pii: config.PII_REDACT });
   const embedding = args.features === 'full' ? createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) }) : undefined;
   const encoder = await embedding?.load();
   try {

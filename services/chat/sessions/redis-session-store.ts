@@ -5,6 +5,8 @@ import type { AppendOutcome, SessionState, SessionStore, Turn } from './session-
 // Both keys of a session share a hash tag, so they land in one slot of a Redis Cluster.
 const stateKey = (id: string) => `chat:session:{${id}}`;
 const turnsKey = (id: string) => `chat:transcript:{${id}}`;
+/** The user's sessions (a set), for erasure and export; it expires with the last of them. */
+const userKey = (userId: string) => `chat:user-sessions:{${userId}}`;
 
 /** Compare-and-set of the turn count, then the state, the transcript line and both TTLs, atomically. */
 const APPEND = `
@@ -22,8 +24,8 @@ const ID = /^[0-9a-f-]{36}$/;
 
 /**
  * Sessions in Redis: a hash per session (`state` JSON and `turns`) and a list of turns (the
- * transcript), both expiring `ttlSeconds` after the last message. Keys live under the
- * client's prefix.
+ * transcript), both expiring `ttlSeconds` after the last message; and per user a set of their
+ * session ids, renewed with each of their messages. Keys live under the client's prefix.
  */
 export class RedisSessionStore implements SessionStore {
   private readonly appendScript: RedisScript;
@@ -38,13 +40,14 @@ export class RedisSessionStore implements SessionStore {
   async create(state: SessionState): Promise<string> {
     const id = randomUUID();
     const { turns, ...rest } = state;
-    await this.redis.run((c) =>
-      c
+    await this.redis.run((c) => {
+      const m = c
         .multi()
         .hset(stateKey(id), 'state', JSON.stringify(rest), 'turns', String(turns))
-        .expire(stateKey(id), this.ttlSeconds)
-        .exec(),
-    );
+        .expire(stateKey(id), this.ttlSeconds);
+      if (state.user_id) m.sadd(userKey(state.user_id), id).expire(userKey(state.user_id), this.ttlSeconds);
+      return m.exec();
+    });
     return id;
   }
 
@@ -68,6 +71,30 @@ export class RedisSessionStore implements SessionStore {
   async append(id: string, expectedTurns: number, state: SessionState, turn: Turn): Promise<AppendOutcome> {
     const { turns: _turns, ...rest } = state;
     const r = await this.redis.run(() => this.appendScript([stateKey(id), turnsKey(id)], [expectedTurns, JSON.stringify(rest), JSON.stringify(turn), this.ttlSeconds]));
+    // the user's index lives as long as their newest session (a session may be given its user late)
+    const userId = state.user_id;
+    if (r === 1 && userId) await this.redis.run((c) => c.multi().sadd(userKey(userId), id).expire(userKey(userId), this.ttlSeconds).exec());
     return r === 1 ? 'ok' : r === 0 ? 'conflict' : 'missing';
+  }
+
+  async sessionsOf(userId: string): Promise<string[]> {
+    // members whose session expired stay in the set until it expires too
+    return (await this.redis.run((c) => c.smembers(userKey(userId)))).filter((id) => ID.test(id)).sort();
+  }
+
+  async eraseUser(userId: string): Promise<{ sessions: number; turns: number; sessionIds: string[] }> {
+    const ids = await this.sessionsOf(userId);
+    if (ids.length === 0) {
+      await this.redis.run((c) => c.del(userKey(userId)));
+      return { sessions: 0, turns: 0, sessionIds: [] };
+    }
+    const r = await this.redis.run((c) => {
+      const p = c.pipeline();
+      for (const id of ids) p.exists(stateKey(id)).llen(turnsKey(id)).del(stateKey(id), turnsKey(id));
+      return p.del(userKey(userId)).exec();
+    });
+    const sessions = ids.filter((_, i) => r?.[i * 3]?.[1] === 1).length;
+    const turns = ids.reduce((n, _, i) => n + Number(r?.[i * 3 + 1]?.[1] ?? 0), 0);
+    return { sessions, turns, sessionIds: ids };
   }
 }

@@ -17,7 +17,11 @@ export type Source =
   | { kind: 'kb'; id: string; intent: string | null; unfilled: string[] }
   | { kind: 'product'; id: string; title: string; price: number | null; reason?: string };
 
-/** One exchange: the customer's message and the bot's reply, with what the models said. */
+/**
+ * One exchange: the customer's message and the bot's reply, with what the models said. As
+ * stored, its texts and slots have personal data masked (PII_REDACT); the session state keeps
+ * the slots' values for the live dialog.
+ */
 export interface Turn {
   index: number;
   at: number;
@@ -49,4 +53,14 @@ export interface SessionStore {
   transcript(id: string): Promise<Turn[] | undefined>;
   /** Records `turn` and the new state if the session still has `expectedTurns` turns; renews the TTL. */
   append(id: string, expectedTurns: number, state: SessionState, turn: Turn): Promise<AppendOutcome>;
+  /**
+   * The sessions created with, or later given, this user id: every one still live, and maybe
+   * some that expired lately (the index outlives them by up to the TTL).
+   */
+  sessionsOf(userId: string): Promise<string[]>;
+  /**
+   * Deletes the user's sessions with their transcripts: how many were live, how many turns
+   * they held, and every session id the user was known by (live or expired).
+   */
+  eraseUser(userId: string): Promise<{ sessions: number; turns: number; sessionIds: string[] }>;
 }

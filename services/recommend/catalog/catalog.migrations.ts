@@ -31,4 +31,9 @@ export const catalogMigrations: readonly Migration[] = [
       'CREATE INDEX events_item ON events (item_id)',
     ],
   },
+  {
+    // the purge-retention job deletes events by age
+    id: 'recommend-002-events-ts',
+    statements: ['CREATE INDEX events_ts ON events (ts)'],
+  },
 ];

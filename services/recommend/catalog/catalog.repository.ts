@@ -161,6 +161,25 @@ export class CatalogRepository {
     return rows.reverse().map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts) }));
   }
 
+  /** Every event of a user, in arrival order (an export). */
+  async eventsOfUser(userId: string): Promise<Array<StoredEvent & { event_id: string | null; received_at: number }>> {
+    const rows = await this.db.all<StoredEvent & { event_id: string | null; received_at: number }>(
+      'SELECT seq, event_id, user_id, item_id, type, value, ts, received_at FROM events WHERE user_id = ? ORDER BY seq',
+      [userId],
+    );
+    return rows.map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts), received_at: Number(r.received_at) }));
+  }
+
+  /** Deletes every event of a user (an erasure); returns how many. */
+  async deleteUserEvents(userId: string): Promise<number> {
+    return (await this.db.transaction((tx) => tx.run('DELETE FROM events WHERE user_id = ?', [userId]))).changes;
+  }
+
+  /** Deletes the events whose timestamp is strictly before `cutoffMs` (retention); returns how many. */
+  async deleteEventsBefore(cutoffMs: number): Promise<number> {
+    return (await this.db.transaction((tx) => tx.run('DELETE FROM events WHERE ts < ?', [cutoffMs]))).changes;
+  }
+
   /** Every event, in arrival order (for training). */
   async allEvents(): Promise<StoredEvent[]> {
     const rows = await this.db.all<StoredEvent>('SELECT seq, user_id, item_id, type, value, ts FROM events ORDER BY seq');

@@ -86,6 +86,12 @@ export class RecommendService {
     this.model = model;
   }
 
+  /** Drops the user's cached candidates (after an erasure: their key holds the user id). */
+  forgetUser(userId: string): void {
+    const prefix = `${userId}\u0000`;
+    for (const key of [...this.candidates.keys()]) if (key.startsWith(prefix)) this.candidates.delete(key);
+  }
+
   get modelLoaded(): boolean {
     return this.model !== undefined;
   }

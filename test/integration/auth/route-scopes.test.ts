@@ -91,6 +91,10 @@ describe('API keys and scopes on every route', () => {
       runNightly: 'admin',
       listApiKeys: 'admin',
       revokeApiKey: 'admin',
+      // a user's data: erasure and export are admin operations, though under /v1/users
+      eraseUser: 'admin',
+      exportUser: 'admin',
+      runPurgeRetention: 'admin',
     });
     for (const o of operations()) {
       expect(['public', ...SCOPES], o.op.operationId).toContain(o.needs);

@@ -235,6 +235,7 @@ describe('the OpenAPI document against real answers of every route', () => {
       'train-intents': { seed: 3 },
       'train-sentiment': {},
       nightly: { tune: false },
+      'purge-retention': {},
     };
     for (const name of JOB_NAMES) {
       const id = `run${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`;
@@ -265,11 +266,24 @@ describe('the OpenAPI document against real answers of every route', () => {
       await expectError('listQueues', 503, 'QUEUE_UNAVAILABLE', request(c).get('/v1/admin/queues'));
       await expectError('runRebuildIndex', 503, 'QUEUE_UNAVAILABLE', request(c).post('/v1/admin/jobs/rebuild-index'));
       await expectError('getJob', 503, 'QUEUE_UNAVAILABLE', request(c).get('/v1/admin/jobs/train-1'));
+      await expectError('eraseUser', 503, 'REDIS_UNAVAILABLE', request(c).delete('/v1/users/u1'));
       await expectError('getItem', 500, 'STORAGE_FAILED', request(c).get('/v1/items/i1'));
     } finally {
       await cold.close();
       rmSync(down.AFFINITY_DATA_DIR, { recursive: true, force: true });
     }
+  });
+
+  it('admin: privacy (export, erasure)', async () => {
+    const exported = await expectAnswer('exportUser', 200, request(app()).get('/v1/users/u1/export'));
+    expect(exported.body.events.length).toBeGreaterThan(0);
+    expect(exported.body.chat.sessions.length).toBeGreaterThan(0);
+    await expectAnswer('exportUser', 200, request(app()).get('/v1/users/nobody-here/export'));
+    await expectError('exportUser', 400, 'VALIDATION_FAILED', request(app()).get(`/v1/users/${'x'.repeat(300)}/export`));
+    const erased = await expectAnswer('eraseUser', 200, request(app()).delete('/v1/users/u1'));
+    expect(erased.body.erased.events).toBeGreaterThan(0);
+    expect((await expectAnswer('eraseUser', 200, request(app()).delete('/v1/users/u1'))).body.erased).toEqual({ events: 0, chat_sessions: 0, chat_turns: 0, chat_feedback: 0 });
+    await expectError('eraseUser', 400, 'VALIDATION_FAILED', request(app()).delete(`/v1/users/${'x'.repeat(300)}`));
   });
 
   it('admin: API keys (shown once, never listed)', async () => {

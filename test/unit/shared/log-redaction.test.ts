@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, type LoggerOptions } from '../../../shared/logging/logger.ts';
+import { redactLogLine } from '../../../shared/logging/redacting-destination.ts';
+import { createRedactor } from '../../../shared/privacy/pii-redactor.ts';
+
+function capture(pii?: LoggerOptions['pii']) {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'debug', pii, destination: { write: (l: string) => void lines.push(l) } });
+  return { log, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('log lines: personal data masked wherever it is', () => {
+  it('masks the message, nested fields, bound fields and error messages; leaves numbers alone', () => {
+    const { log, parsed, lines } = capture();
+    log.child({ session: { note: 'for jane.doe@example.com' } }).info(
+      { text: 'card 4111 1111 1111 1111, call +44 7700 900123', nested: { deep: ['12 Baker Street'] }, n: 5551234567, err: new Error('bad input: jo@example.com') },
+      'customer said jo@example.com',
+    );
+    const [line] = parsed();
+    expect(line).toMatchObject({
+      msg: 'customer said [email]',
+      text: 'card [card], call [phone]',
+      nested: { deep: ['[address]'] },
+      session: { note: 'for [email]' },
+      n: 5551234567,
+      err: { message: 'bad input: [email]' },
+    });
+    expect(lines[0]).not.toMatch(/jane|jo@|4111|7700|Baker/);
+    expect(typeof line!.time).toBe('number');
+  });
+
+  it('masks URL-encoded text (a search query in a request line)', () => {
+    const redact = createRedactor();
+    const line = `${JSON.stringify({ req: { url: '/v1/kb/search?q=mail%20jane.doe%40example.com%20or%20%2B44%207700%20900123' } })}\n`;
+    const out = JSON.parse(redactLogLine(line, redact)) as { req: { url: string } };
+    expect(out.req.url).toBe('/v1/kb/search?q=mail [email] or [phone]');
+    // nothing to mask: the line is passed on as it came
+    const plain = `${JSON.stringify({ req: { url: '/v1/items/i%2042?k=10' }, time: 1718000000000 })}\n`;
+    expect(redactLogLine(plain, redact)).toBe(plain);
+  });
+
+  it('masks only the configured kinds, and nothing with none', () => {
+    const some = capture(['email']);
+    some.log.info({ text: 'jo@example.com +44 7700 900123' }, 'x');
+    expect(some.parsed()[0]!.text).toBe('[email] +44 7700 900123');
+    const none = capture([]);
+    none.log.info({ text: 'jo@example.com' }, 'x');
+    expect(none.parsed()[0]!.text).toBe('jo@example.com');
+  });
+});

@@ -110,10 +110,13 @@ export class ItemCooccurrenceModel implements CandidateSource {
 
   score(history: UserHistory, out: Float32Array): void {
     out.fill(0);
-    for (let h = 0; h < history.items.length; h++) {
-      const w = history.weights[h]!;
-      const i = history.items[h]!;
-      for (let k = this.indptr[i]!; k < this.indptr[i + 1]!; k++) out[this.neighbourIndices[k]!]! += w * this.neighbourWeights[k]!;
+    const { indptr, neighbourIndices, neighbourWeights } = this;
+    const { items, weights } = history;
+    for (let h = 0; h < items.length; h++) {
+      const w = weights[h]!;
+      const i = items[h]!;
+      const end = indptr[i + 1]!;
+      for (let k = indptr[i]!; k < end; k++) out[neighbourIndices[k]!]! += w * neighbourWeights[k]!;
     }
   }
 

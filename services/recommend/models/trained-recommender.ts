@@ -24,6 +24,12 @@ export interface RecommendOptions {
   candidateFilter?: (itemIdx: number) => boolean;
   /** Leave the history's own items out. @defaultValue true */
   excludeHistory?: boolean;
+  /**
+   * Work out `because` for every result. False leaves it out, for a caller that shows only a
+   * few of many results and asks {@link TrainedRecommender.because} for those.
+   * @defaultValue true
+   */
+  explain?: boolean;
 }
 
 /** Training facts kept with the model: chosen parameters, weights, timings, validation figures. */
@@ -102,7 +108,33 @@ export class TrainedRecommender {
     for (const i of options.exclude ?? []) if (i >= 0 && i < skip.length) skip[i] = 1;
     if (options.candidateFilter) for (let i = 0; i < skip.length; i++) if (!skip[i] && !options.candidateFilter(i)) skip[i] = 1;
     const parts = this.blend.score(history, skip, this.scores);
-    return Array.from(topK(this.scores, k), (itemIdx) => this.describe(history, itemIdx, parts));
+    const explain = options.explain ?? true;
+    return Array.from(topK(this.scores, k), (itemIdx) => {
+      const contributions = this.contributionsOf(itemIdx, parts);
+      const because = explain ? this.because(history, itemIdx, contributions) : undefined;
+      return { itemIdx, score: this.scores[itemIdx]!, contributions, ...(because ? { because } : {}) };
+    });
+  }
+
+  /**
+   * The history item that contributed most to `itemIdx` through an item-to-item source, from the
+   * `contributions` that `recommend` reported for it with this history: what `because` is.
+   *
+   * @example const [top] = model.recommend(history, 50, { explain: false }); model.because(history, top.itemIdx, top.contributions)
+   */
+  because(history: UserHistory, itemIdx: number, contributions: Readonly<Record<string, number>>): Recommendation['because'] {
+    let because: Recommendation['because'];
+    let becauseValue = 0;
+    for (const source of this.sources) {
+      const c = contributions[source.name];
+      if (c === undefined || !source.explain || !(c > becauseValue)) continue;
+      const h = source.explain(history, itemIdx);
+      if (h >= 0) {
+        because = { itemIdx: history.items[h]!, source: source.name };
+        becauseValue = c;
+      }
+    }
+    return because;
   }
 
   /**
@@ -118,24 +150,13 @@ export class TrainedRecommender {
     return view.recommend(historyOf([itemIdx]), k, options);
   }
 
-  private describe(history: UserHistory, itemIdx: number, parts: (Float32Array | null)[]): Recommendation {
+  /** weight × normalised score of `itemIdx`, per source that took part. */
+  private contributionsOf(itemIdx: number, parts: (Float32Array | null)[]): Record<string, number> {
     const contributions: Record<string, number> = {};
-    let because: Recommendation['because'];
-    let becauseValue = 0;
     for (let s = 0; s < this.sources.length; s++) {
       const part = parts[s];
-      if (!part) continue;
-      const source = this.sources[s]!;
-      const c = this.weights[s]! * part[itemIdx]!;
-      contributions[source.name] = c;
-      if (source.explain && c > becauseValue) {
-        const h = source.explain(history, itemIdx);
-        if (h >= 0) {
-          because = { itemIdx: history.items[h]!, source: source.name };
-          becauseValue = c;
-        }
-      }
+      if (part) contributions[this.sources[s]!.name] = this.weights[s]! * part[itemIdx]!;
     }
-    return { itemIdx, score: this.scores[itemIdx]!, contributions, ...(because ? { because } : {}) };
+    return contributions;
   }
 }

@@ -2,14 +2,14 @@ import { LRUCache } from 'lru-cache';
 import { appError } from '../../../shared/errors/index.ts';
 import { userVector } from '../../embed/index.ts';
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
-import type { EventType, StoredEvent } from '../catalog/catalog.schema.ts';
+import type { StoredEvent } from '../catalog/catalog.schema.ts';
 import type { TrainedRecommender } from '../models/trained-recommender.ts';
-import { historyOf } from '../models/user-history.ts';
 import { isEmptyFilter, matchesFilter, type ItemFilter } from '../ranking/item-filter.ts';
 import { mmr } from '../ranking/mmr.ts';
 import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
 import { EVENT_WEIGHTS, EXCLUDING_EVENTS } from '../training/event-weights.ts';
 import type { LiveCatalog, LiveItem } from './live-catalog.ts';
+import { ModelCandidates, type HistoryEntry, type ModelCandidate } from './model-candidates.ts';
 
 export interface RecommendedItem extends LiveItem {
   score: number;
@@ -27,28 +27,8 @@ export interface RecommendRequest extends ItemFilter {
 const CONTENT_WEIGHT = 0.3;
 /** Candidates fetched per result asked for, before filters, exclusions and diversity. */
 const DEPTH = 5;
-const VERB: Record<EventType | 'context', string> = {
-  view: 'viewed',
-  cart: 'added',
-  purchase: 'bought',
-  rating: 'rated',
-  context: 'are looking at',
-};
-
-interface Candidate {
-  id: string;
-  score: number;
-  because: string | undefined;
-}
-
 /** Candidates kept per user in the cache: enough for the largest k after filters. */
 const CACHE_DEPTH = 100;
-
-interface HistoryEntry {
-  id: string;
-  type: EventType | 'context';
-  ts: number;
-}
 
 /**
  * Personalised recommendations and similar items: the trained blend (collaborative sources
@@ -61,7 +41,7 @@ export class RecommendService {
   /** The same model scoring by popularity alone: for users it knows nothing about. */
   private popular: TrainedRecommender | undefined;
   /** The model's unfiltered candidates per (user, history state, context). */
-  private readonly candidates: LRUCache<string, Candidate[]>;
+  private readonly candidates: LRUCache<string, ModelCandidates>;
 
   constructor(
     private readonly repo: CatalogRepository,
@@ -96,23 +76,9 @@ export class RecommendService {
     return this.model !== undefined;
   }
 
-  /** The model's best `depth` candidates for a history, with the reason of each. */
-  private modelCandidates(history: HistoryEntry[], candidate: (id: string) => boolean, depth: number): Candidate[] {
-    const trained = this.model!;
-    const known = history.map((h) => ({ h, idx: trained.itemIndex(h.id) })).filter((x) => x.idx !== undefined);
-    const model = known.length > 0 ? trained : this.popular!;
-    const hist = historyOf(
-      known.map((x) => x.idx!),
-      known.map((x) => (x.h.type === 'context' ? 1 : EVENT_WEIGHTS[x.h.type])),
-      known.map((x) => Math.floor(x.h.ts / 1000)),
-    );
-    const recs = model.recommend(hist, depth, { excludeHistory: false, candidateFilter: (i) => candidate(model.itemIds[i]!) });
-    return recs.map((r) => {
-      const id = model.itemIds[r.itemIdx]!;
-      const h = r.because ? known.find((x) => x.idx === r.because!.itemIdx)?.h : undefined;
-      const title = h && this.catalog.get(h.id)?.title;
-      return { id, score: r.score, because: h && title ? `because you ${VERB[h.type]} ${title}` : undefined };
-    });
+  /** The model's best `depth` candidates for a history, not `excluded` and passing `candidate`. */
+  private modelCandidates(history: readonly HistoryEntry[], excluded: ReadonlySet<string>, candidate: (id: string) => boolean, depth: number): ModelCandidates {
+    return ModelCandidates.score(this.model!, this.popular!, history, { depth, excluded, candidate }, (id) => this.catalog.get(id)?.title);
   }
 
   private passes(filter: ItemFilter): (id: string) => boolean {
@@ -138,21 +104,31 @@ export class RecommendService {
     // the collaborative blend, when a model is in service: its unfiltered list is cached per
     // user and history state, and filters are applied to the cached list
     const lists: Array<Array<{ id: string; score: number }>> = [];
-    const because = new Map<string, string>();
+    // the model's candidates in the fused lists, and the list that explains them
+    const fromModel = new Map<string, ModelCandidate>();
+    let explained: ModelCandidates | undefined;
     const dense = this.denseWeight();
     if (this.model) {
       const key = `${userId}\u0000${events.length}\u0000${events.at(-1)?.seq ?? 0}\u0000${context.join(',')}`;
       let cached = this.cacheEnabled ? this.candidates.get(key) : undefined;
       if (this.cacheEnabled) this.onCacheLookup(cached !== undefined);
       if (!cached) {
-        cached = this.modelCandidates(history, (id) => !excluded.has(id) && this.catalog.get(id) !== undefined, CACHE_DEPTH);
+        cached = this.modelCandidates(history, excluded, (id) => this.catalog.get(id) !== undefined, CACHE_DEPTH);
         if (this.cacheEnabled) this.candidates.set(key, cached);
       }
-      let list = cached.filter((c) => candidate(c.id)).slice(0, depth);
+      explained = cached;
+      let list: ModelCandidate[] = [];
+      for (const c of cached.items) {
+        if (list.length === depth) break;
+        if (candidate(c.id)) list.push(c);
+      }
       // a narrow filter can empty the cached list: then score with the filter itself
-      if (list.length < req.k && cached.length === CACHE_DEPTH) list = this.modelCandidates(history, candidate, depth);
+      if (list.length < req.k && cached.items.length === CACHE_DEPTH) {
+        explained = this.modelCandidates(history, excluded, pass, depth);
+        list = [...explained.items];
+      }
       lists.push(list);
-      for (const c of list) if (c.because) because.set(c.id, c.because);
+      for (const c of list) fromModel.set(c.id, c);
     }
     // content neighbours of the taste vector
     const taste = dense <= 0 ? undefined : userVector(
@@ -170,14 +146,17 @@ export class RecommendService {
     }
     const fused = fuseRrf(lists, depth, 60, lists.length === 2 ? [1, CONTENT_WEIGHT * dense] : [1]);
     const picked = mmr(
-      fused.map((f) => ({ ...f, vector: this.catalog.vector(f.id) })),
+      // vectors only matter to diversity
+      fused.map((f) => ({ ...f, vector: req.diversity > 0 ? this.catalog.vector(f.id) : undefined })),
       req.k,
       req.diversity,
     );
     const items = picked.flatMap((p) => {
       const it = this.catalog.get(p.id);
       if (!it) return [];
-      return [{ ...it, score: p.score, reason: because.get(p.id) ?? this.reasonWithout(it, strategy, history, taste !== undefined) }];
+      const c = fromModel.get(p.id);
+      const because = c && explained?.reason(c);
+      return [{ ...it, score: p.score, reason: because ?? this.reasonWithout(it, strategy, history, taste !== undefined) }];
     });
     return { items, strategy };
   }

@@ -65,6 +65,26 @@ describe('TrainedRecommender.recommend', () => {
     expect(recs[0]!.because).toEqual({ itemIdx: 0, source: 'cf' });
   });
 
+  it('leaves `because` out when asked, and `because()` gives the one it would have been', () => {
+    const h = historyOf([0, 2]);
+    const eager = model.recommend(h, 3);
+    const lazy = model.recommend(h, 3, { explain: false });
+    expect(lazy.every((r) => !('because' in r))).toBe(true);
+    expect(lazy.map((r) => [r.itemIdx, r.score, r.contributions])).toEqual(eager.map((r) => [r.itemIdx, r.score, r.contributions]));
+    expect(lazy.map((r) => model.because(h, r.itemIdx, r.contributions))).toEqual(eager.map((r) => r.because));
+  });
+
+  it('explains by the largest contribution whose source names a history item', () => {
+    const silent: CandidateSource = { ...fixed('big', [9, 8, 7, 6, 5, 4]), explain: () => -1 };
+    const second: CandidateSource = { ...fixed('small', [6, 5, 4, 3, 2, 1]), explain: (h) => h.items.length - 1 };
+    const m = new TrainedRecommender(ids, [silent, second], [5, 1], report);
+    const h = historyOf([0, 1]);
+    const [top] = m.recommend(h, 1);
+    expect(top!.because).toEqual({ itemIdx: 1, source: 'small' });
+    expect(m.because(h, top!.itemIdx, top!.contributions)).toEqual(top!.because);
+    expect(m.because(h, top!.itemIdx, { big: 1 })).toBeUndefined();
+  });
+
   it('scores one source alone through withWeights', () => {
     const pop = model.withWeights({ popularity: 1 });
     expect(pop.recommend(historyOf([]), 2).map((r) => r.itemIdx)).toEqual([5, 4]);

@@ -43,8 +43,9 @@ export function registerKeysCommands(program: Command): void {
     .option('--json', 'print one JSON object (with the key) as the last line of stdout')
     .action(async (o: { name: string; scopes: ReturnType<typeof parseScopes>; rateLimit?: number; json?: boolean }) => {
       const { key, info } = await withKeys((k) => k.create({ name: o.name, scopes: o.scopes, rateLimit: o.rateLimit ?? null }));
+      // with --json the key is in the JSON line only (the human summary goes to stderr)
       printResult({ key, ...info }, o, () =>
-        [`created ${describe(info)}`, 'the key (shown this once: store it now; send it as `Authorization: Bearer <key>`):', key].join('\n'),
+        [`created ${describe(info)}`, ...(o.json ? [] : ['the key (shown this once: store it now; send it as `Authorization: Bearer <key>`):', key])].join('\n'),
       );
     });
   keys

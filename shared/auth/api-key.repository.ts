@@ -1,7 +1,7 @@
 import type { Migration, SqlDatabase } from '../storage/index.ts';
 import { parseScopes, type Scope } from './scopes.ts';
 
-/** The API keys table; SQL both SQLite and PostgreSQL accept. */
+/** The API keys tables; SQL both SQLite and PostgreSQL accept. */
 export const authMigrations: readonly Migration[] = [
   {
     id: 'auth-001-api-keys',
@@ -17,6 +17,12 @@ export const authMigrations: readonly Migration[] = [
         revoked_at BIGINT
       )`,
     ],
+  },
+  {
+    // one row per thing done once in a deployment's life (the first-start key): its primary
+    // key makes two processes starting together on PostgreSQL take turns
+    id: 'auth-002-once',
+    statements: ['CREATE TABLE auth_once (what TEXT PRIMARY KEY, done_at BIGINT NOT NULL)'],
   },
 ];
 
@@ -74,10 +80,14 @@ export class ApiKeyRepository {
     return (await this.db.all<Row>('SELECT * FROM api_keys ORDER BY created_at, id')).map(fromRow);
   }
 
-  /** Creates the key unless any key exists (revoked ones count); true when it did. */
-  async insertIfNone(k: Omit<ApiKeyRecord, 'last_used_at' | 'revoked_at'>): Promise<boolean> {
+  /**
+   * Creates the key unless any key exists (revoked ones count) or this was done before; true
+   * when it did. Of processes trying at once, one does (the others wait on the marker row).
+   */
+  async insertFirst(k: Omit<ApiKeyRecord, 'last_used_at' | 'revoked_at'>): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      if (await tx.get('SELECT id FROM api_keys LIMIT 1')) return false;
+      const marked = await tx.run("INSERT INTO auth_once (what, done_at) VALUES ('first-start-key', ?) ON CONFLICT (what) DO NOTHING", [k.created_at]);
+      if (marked.changes === 0 || (await tx.get('SELECT id FROM api_keys LIMIT 1'))) return false;
       await this.insert(k, tx);
       return true;
     });

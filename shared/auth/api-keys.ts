@@ -151,7 +151,7 @@ export class ApiKeys {
    */
   async createFirstAdminKey(now = Date.now()): Promise<{ key: string; id: string } | undefined> {
     const { id, secret, key } = generateApiKey();
-    const created = await this.repo.insertIfNone({ id, name: 'admin (created at first start)', scopes: [...SCOPES], secret_hash: hashSecret(secret), rate_limit: null, created_at: now });
+    const created = await this.repo.insertFirst({ id, name: 'admin (created at first start)', scopes: [...SCOPES], secret_hash: hashSecret(secret), rate_limit: null, created_at: now });
     return created ? { key, id } : undefined;
   }
 

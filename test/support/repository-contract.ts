@@ -6,6 +6,7 @@ import { KbRepository } from '../../services/chat/kb/kb.repository.ts';
 import { CatalogRepository } from '../../services/recommend/catalog/catalog.repository.ts';
 import type { EventInput, ItemInput } from '../../services/recommend/catalog/catalog.schema.ts';
 import { ItemVectorRepository } from '../../services/recommend/embedding/item-vector.repository.ts';
+import { ApiKeyRepository, ApiKeys } from '../../shared/auth/index.ts';
 import { appMigrations, type Databases } from './storage-backends.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -166,6 +167,31 @@ export function repositoryContract(dbs: Databases): void {
       expect(await feedback.deleteBefore(T0 + 2)).toBe(0);
       expect(await feedback.deleteBefore(T0 + 3)).toBe(1);
       expect(await feedback.all()).toEqual([]);
+    });
+  });
+
+  describe('ApiKeyRepository', () => {
+    it('stores keys with their scopes and limit, revokes once, and reads back the same types', async () => {
+      const repo = new ApiKeyRepository(await migrated());
+      await repo.insert({ id: 'k1', name: 'shop front ✓', scopes: ['read'], secret_hash: 'ab'.repeat(32), rate_limit: null, created_at: T0 });
+      await repo.insert({ id: 'k2', name: 'ops', scopes: ['read', 'write', 'admin'], secret_hash: 'cd'.repeat(32), rate_limit: 0, created_at: T0 + 1 });
+      expect(await repo.get('k2')).toEqual({ id: 'k2', name: 'ops', scopes: ['read', 'write', 'admin'], secret_hash: 'cd'.repeat(32), rate_limit: 0, created_at: T0 + 1, last_used_at: null, revoked_at: null });
+      expect(await repo.revoke('k1', T0 + 5)).toBe(true);
+      expect(await repo.revoke('k1', T0 + 6)).toBe(false);
+      expect(await repo.revoke('ghost', T0)).toBe(false);
+      await repo.touch('k2', T0 + 7);
+      expect((await repo.list()).map((k) => [k.id, k.revoked_at, k.last_used_at])).toEqual([
+        ['k1', T0 + 5, null],
+        ['k2', null, T0 + 7],
+      ]);
+      expect(await repo.get('ghost')).toBeUndefined();
+    });
+
+    it('creates the first-start key once, however many processes try at the same time', async () => {
+      const db = await migrated();
+      const results = await Promise.all(Array.from({ length: 4 }, () => new ApiKeys(new ApiKeyRepository(db)).createFirstAdminKey()));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await new ApiKeyRepository(db).list()).toHaveLength(1);
     });
   });
 

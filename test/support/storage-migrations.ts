@@ -2,6 +2,7 @@
 import { chatMigrations } from '../../services/chat/chat.migrations.ts';
 import { catalogMigrations } from '../../services/recommend/catalog/catalog.migrations.ts';
 import { itemVectorMigrations } from '../../services/recommend/embedding/item-vector.repository.ts';
+import { authMigrations } from '../../shared/auth/api-key.repository.ts';
 import type { Migration } from '../../shared/storage/index.ts';
 
 /** A table for probing the layer itself: one column of each kind the repositories use. */
@@ -23,4 +24,4 @@ export const probeMigrations: readonly Migration[] = [
 ];
 
 /** Every migration Affinity has, in the order its processes apply them. */
-export const appMigrations: readonly Migration[] = [...catalogMigrations, ...itemVectorMigrations, ...chatMigrations];
+export const appMigrations: readonly Migration[] = [...catalogMigrations, ...itemVectorMigrations, ...chatMigrations, ...authMigrations];

@@ -32,6 +32,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       WORKER_METRICS_PORT: '0',
       // routes are called without keys; the auth tests (test/integration/auth) turn it on
       AUTH_ENABLED: 'false',
+      // training at full priority: the other test files running beside it are not requests to yield to
+      WORKER_NICE: '0',
       ...overrides,
     },
   );

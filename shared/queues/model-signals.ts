@@ -1,4 +1,4 @@
-import { appError } from '../errors/index.ts';
+import { appError, isAppError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRedis, type RedisClient } from '../redis/index.ts';
 
@@ -63,6 +63,9 @@ export class ModelSignals {
     });
     try {
       await Promise.race([sent, late]);
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      throw appError('REDIS_UNAVAILABLE', `could not announce ${signal.kind}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
     } finally {
       clearTimeout(timer);
     }

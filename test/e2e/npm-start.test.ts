@@ -48,7 +48,7 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'affinity-e2e-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', AFFINITY_DATA_DIR: dataDir, LOG_LEVEL: 'info', REDIS_PREFIX: `test-${process.pid}-${Date.now()}`, NIGHTLY_CRON: 'off' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', AFFINITY_DATA_DIR: dataDir, LOG_LEVEL: 'info', REDIS_PREFIX: `test-${process.pid}-${Date.now()}`, NIGHTLY_CRON: 'off', RETENTION_CRON: 'off' };
     // No EMBED_MODEL: the offline encoder. By default (`auto`) that is minilm-l6 when ../shared
     // holds its tokenizer; `tiny` keeps this test quick.
     env.EMBED_OFFLINE_SHAPE = 'tiny';

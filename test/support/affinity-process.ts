@@ -15,13 +15,14 @@ export interface AffinityProcess {
 
 /**
  * Starts `affinity <args>` with `env` over a clean copy of this process's environment (no
- * vitest loader flags, AUTH_ENABLED=false unless `env` sets it). Numbers and booleans in `env`
- * are stringified; an undefined value removes the variable.
+ * vitest loader flags, AUTH_ENABLED=false and RETENTION_CRON=off unless `env` sets them).
+ * Numbers and booleans in `env` are stringified; an undefined value removes the variable.
  * @example const api = spawnAffinity(['serve'], { PORT: 8099, AFFINITY_DATA_DIR: dir })
  */
 export function spawnAffinity(args: string[], env: Record<string, string | number | boolean | undefined>): AffinityProcess {
-  // as with testConfig, the API takes requests without keys unless the test says otherwise
-  const merged: NodeJS.ProcessEnv = { ...process.env, AUTH_ENABLED: 'false' };
+  // as with testConfig, the API takes requests without keys and a worker schedules no retention
+  // purge unless the test says otherwise
+  const merged: NodeJS.ProcessEnv = { ...process.env, AUTH_ENABLED: 'false', RETENTION_CRON: 'off' };
   delete merged.NODE_OPTIONS; // vitest's own loader hooks are not what the CLI runs with
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete merged[k];

@@ -18,7 +18,8 @@ export interface Redactor {
   readonly kinds: readonly PiiKind[];
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// starts only where a run of address characters starts: linear time on long runs without an @
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
 // A number glued to a word by a dash, dot or slash is part of a code (ORD-2024-0042, v1.2.3)
 const NUM_START = String.raw`(?<![\p{L}\p{N}_+]|[\p{L}\p{N}_][-./])`;
@@ -55,7 +56,7 @@ const STREET_CAPITALISED = new RegExp(String.raw`${HOUSE}\s+((?:\p{Lu}[\p{L}'.-]
 /** `12 rue de la Paix`, `5 calle Mayor`, `3 via Roma`: the street word before its name. */
 const STREET_TYPE_FIRST = new RegExp(String.raw`${HOUSE}\s+(?:rue|avenue|av\.|boulevard|bd|chemin|allée|impasse|quai|calle|avenida|via|viale|piazza|rua|praça)\s+(?:[\p{L}'-]+(?:\s+|$)){1,4}`, 'giu');
 /** `Hauptstraße 5`, `Lindenweg 12a`. */
-const STREET_SUFFIX = /(?<![\p{L}\p{N}_])[\p{L}-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm)\s+\d{1,4}[a-z]?(?![\p{L}\p{N}_])/giu;
+const STREET_SUFFIX = /(?<![\p{L}\p{N}_-])[\p{L}-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm)\s+\d{1,4}[a-z]?(?![\p{L}\p{N}_])/giu;
 /** UK postcodes as printed (capitals): `NW1 6XE`, `SW1A 1AA`, `M1 1AE`. */
 const UK_POSTCODE = /(?<![\p{L}\p{N}_])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\p{L}\p{N}_])/gu;
 const US_STATES = 'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY';

@@ -22,7 +22,7 @@ export interface AffinityProcess {
 export function spawnAffinity(args: string[], env: Record<string, string | number | boolean | undefined>): AffinityProcess {
   // as with testConfig, the API takes requests without keys and a worker schedules no retention
   // purge unless the test says otherwise
-  const merged: NodeJS.ProcessEnv = { ...process.env, AUTH_ENABLED: 'false', RETENTION_CRON: 'off' };
+  const merged: NodeJS.ProcessEnv = { ...process.env, AUTH_ENABLED: 'false', RETENTION_CRON: 'off', WORKER_NICE: '0' };
   delete merged.NODE_OPTIONS; // vitest's own loader hooks are not what the CLI runs with
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete merged[k];

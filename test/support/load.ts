@@ -16,7 +16,7 @@ export interface LoadOutcome {
  * Sends GET requests to `paths` (cycled) over `connections` connections for `seconds`.
  * @example const out = await load('http://127.0.0.1:8080', ['/v1/search?q=red'], { seconds: 20, connections: 8 })
  */
-export async function load(base: string, paths: readonly string[], opts: { seconds: number; connections: number; timeoutS?: number }): Promise<LoadOutcome> {
+export async function load(base: string, paths: readonly string[], opts: { seconds: number; connections: number; timeoutS?: number; headers?: Record<string, string> }): Promise<LoadOutcome> {
   let i = 0;
   const failures: string[] = [];
   const statuses: Record<string, number> = {};
@@ -29,6 +29,7 @@ export async function load(base: string, paths: readonly string[], opts: { secon
       connections: opts.connections,
       duration: opts.seconds,
       timeout: opts.timeoutS ?? 10,
+      ...(opts.headers ? { headers: opts.headers } : {}),
       requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
     },
     (err, result) => (err ? rejectDone(err) : resolveDone(result)),

@@ -1,8 +1,9 @@
 // Redis stopped for 10 s while requests flow: `affinity start` (API and worker processes) on a
 // private redis-server that this test stops and starts again on the same port. Reads never
 // fail; job routes answer 503 QUEUE_UNAVAILABLE meanwhile; afterwards jobs run again and model
-// signals reach the API again, without restarting anything.
-import { randomUUID } from 'node:crypto';
+// signals reach the API again, without restarting anything. API keys are on: every request is
+// authenticated and counted by the rate limiter, whose counts live in that Redis.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { sharedDir, testModelDir } from '../../support/paths.ts';
 import { freePort, startRedisServer, until, type TestRedis } from '../../support/redis.ts';
 
 const OUTAGE_MS = 10_000;
+const ADMIN_KEY = `aff_outage_${randomBytes(32).toString('base64url')}`;
+const AUTH = { authorization: `Bearer ${ADMIN_KEY}` };
 
 describe('Redis down for 10 s under traffic', () => {
   let redis: TestRedis;
@@ -23,7 +26,7 @@ describe('Redis down for 10 s under traffic', () => {
   let base: string;
 
   const json = async (method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json', ...AUTH }, ...(body ? { body: JSON.stringify(body) } : {}) });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -61,6 +64,10 @@ describe('Redis down for 10 s under traffic', () => {
       // every retrained model goes into service: the test watches the signal reach the API
       PROMOTE_TOLERANCE: '1',
       LOG_LEVEL: 'warn',
+      AUTH_ENABLED: 'true',
+      AFFINITY_ADMIN_KEY: ADMIN_KEY,
+      // limits counted (in Redis, then in the process during the outage), never reached
+      RATE_LIMIT_PER_MINUTE: '10000000',
     };
     const imported = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k')], env);
     expect(imported.code, imported.output).toBe(0);
@@ -81,7 +88,7 @@ describe('Redis down for 10 s under traffic', () => {
       `/v1/items/${(i * 29) % 1682 + 1}`,
       `/v1/search?q=${encodeURIComponent(['star wars', 'love', 'toy story', 'godfather'][i % 4]!)}&k=10`,
     ]).flat();
-    const traffic = load(base, paths, { seconds: OUTAGE_MS / 1000 + 8, connections: 8 });
+    const traffic = load(base, paths, { seconds: OUTAGE_MS / 1000 + 8, connections: 8, headers: AUTH });
     await new Promise((r) => setTimeout(r, 3_000));
     await redis.stop();
     const down = Date.now();

@@ -99,6 +99,9 @@ export class JobQueue {
       this.client ??= createRedis(this.redisUrl, { role: 'request', commandTimeoutMs: REDIS_WAIT_MS });
       q = new Queue(name, { connection: this.client.connection, prefix: this.prefix });
       q.on('error', () => undefined); // connection errors surface on the calls themselves
+      // BullMQ connects in the background; with Redis away (or the queue closed first) that
+      // attempt rejects with nobody awaiting it: the calls themselves report the outage
+      q.waitUntilReady().catch(() => undefined);
       this.queues.set(name, q);
     }
     return q;

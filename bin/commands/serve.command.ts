@@ -20,7 +20,8 @@ async function serve(withWorkers: boolean): Promise<void> {
   if (withWorkers && config.START_MODE === 'two-processes') {
     // the workers in a process of their own: a long training run never slows a request
     const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
-    workerProcess = spawn(process.execPath, [cli, 'work'], { stdio: 'inherit', env: process.env });
+    // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
+    workerProcess = spawn(process.execPath, [cli, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: process.env });
     workerProcess.on('exit', (code, signal) => {
       if (!stopping) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
     });

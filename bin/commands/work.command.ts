@@ -31,6 +31,8 @@ export async function work(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // started by `affinity start`: a parent that dies (even by SIGKILL) closes the channel
+  if (process.send) process.once('disconnect', () => stop('parent exited'));
 }
 
 export function registerWorkCommand(program: Command): void {

@@ -1,7 +1,9 @@
 // The real CLI in a child process (`node bin/affinity.mjs <command>`), as an operator runs it:
 // its own environment, stdout/stderr captured, and a way to stop it politely or kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { repoRoot } from './paths.ts';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { repoRoot, sharedDir, testModelDir } from './paths.ts';
 
 export interface AffinityProcess {
   child: ChildProcess;
@@ -69,4 +71,30 @@ export async function runAffinity(args: string[], env: Record<string, string | n
     json = null;
   }
   return { code, output: proc.output(), json };
+}
+
+/**
+ * The environment of a system a test starts as processes: its data folder and Redis, a fresh
+ * key prefix, the tiny encoder, one inference thread, no schedules, no start-up chat training,
+ * quiet logs. Spread it and add what the test is about.
+ * @example const env = { ...systemEnv(dataDir, redis.url), PORT: String(port) }
+ */
+export function systemEnv(dataDir: string, redisUrl: string): Record<string, string> {
+  return {
+    AFFINITY_DATA_DIR: dataDir,
+    AFFINITY_SHARED_DIR: sharedDir(),
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `test-${randomUUID()}`,
+    EMBED_MODEL: testModelDir('tiny'),
+    EMBED_WORKERS: '1',
+    NIGHTLY_CRON: 'off',
+    CHAT_STARTUP_TRAINING: 'off',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** `affinity import movielens` of ML-100K (from AFFINITY_SHARED_DIR) into `env`'s data folder; throws on failure. */
+export async function importMovieLens100k(env: Record<string, string>): Promise<void> {
+  const r = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k')], env);
+  if (r.code !== 0) throw new Error(`affinity import movielens exited ${r.code}:\n${r.output.slice(-2000)}`);
 }

@@ -1,15 +1,13 @@
 // The API SIGKILLed while clients post events, then started again on the same data folder:
 // every event acknowledged before the kill is stored, and a client that re-sends what went
 // unanswered (same event_id) stores nothing twice. Real processes, real SQLite file.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/index.ts';
 import { openDatabase } from '../../../shared/storage/index.ts';
-import { spawnAffinity, untilReady, type AffinityProcess } from '../../support/affinity-process.ts';
-import { sharedDir, testModelDir } from '../../support/paths.ts';
+import { type AffinityProcess, spawnAffinity, systemEnv, untilReady } from '../../support/affinity-process.ts';
 import { deleteKeysUnder, freePort, testRedis, type TestRedis } from '../../support/redis.ts';
 
 const CLIENTS = 4;
@@ -28,17 +26,9 @@ describe('API killed during event ingestion', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      AFFINITY_DATA_DIR: dataDir,
-      AFFINITY_SHARED_DIR: sharedDir(),
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `test-${randomUUID()}`,
-      EMBED_MODEL: testModelDir('tiny'),
-      EMBED_WORKERS: '1',
+      ...systemEnv(dataDir, redis.url),
       PORT: String(port),
       HOST: '127.0.0.1',
-      NIGHTLY_CRON: 'off',
-      CHAT_STARTUP_TRAINING: 'off',
-      LOG_LEVEL: 'warn',
     };
   });
   afterAll(async () => {

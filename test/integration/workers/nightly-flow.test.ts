@@ -2,7 +2,6 @@
 // `affinity jobs run nightly --wait --work --json` in child processes, over a real Redis,
 // on ML-100K and a Banking77 sample (read from AFFINITY_SHARED_DIR, sampled into the test's
 // temp folder). Every training stage must put a version in service with its metrics.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,8 +10,8 @@ import { registryRoot } from '../../../services/recommend/index.ts';
 import { loadConfig } from '../../../shared/config/index.ts';
 import { readCsv } from '../../../shared/datasets/read-csv.ts';
 import { ModelRegistry } from '../../../shared/registry/index.ts';
-import { runAffinity } from '../../support/affinity-process.ts';
-import { sharedDir, testModelDir } from '../../support/paths.ts';
+import { runAffinity, systemEnv } from '../../support/affinity-process.ts';
+import { sharedDir } from '../../support/paths.ts';
 import { deleteKeysUnder, testRedis, type TestRedis } from '../../support/redis.ts';
 
 const PER_INTENT = 25;
@@ -41,15 +40,8 @@ describe('nightly flow on ML-100K and a Banking77 sample', () => {
     const sample = path.join(dataDir, 'banking77-sample.csv');
     writeFileSync(sample, banking77Sample());
     env = {
-      AFFINITY_DATA_DIR: dataDir,
-      AFFINITY_SHARED_DIR: sharedDir(),
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `test-${randomUUID()}`,
-      EMBED_MODEL: testModelDir('tiny'),
-      EMBED_WORKERS: '1',
+      ...systemEnv(dataDir, redis.url),
       CHAT_INTENTS_DATA: sample,
-      NIGHTLY_CRON: 'off',
-      LOG_LEVEL: 'warn',
     };
   });
   afterAll(async () => {

@@ -1,14 +1,12 @@
 // A promotion and a rollback while requests flow: `affinity start` (API and worker processes)
 // on ML-100K, real Redis, 20 s of concurrent recommendations, similar items and search; the
 // model in service changes twice mid-traffic and not one request fails.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAffinity, spawnAffinity, untilReady, type AffinityProcess } from '../../support/affinity-process.ts';
+import { type AffinityProcess, importMovieLens100k, spawnAffinity, systemEnv, untilReady } from '../../support/affinity-process.ts';
 import { load } from '../../support/load.ts';
-import { sharedDir, testModelDir } from '../../support/paths.ts';
 import { deleteKeysUnder, freePort, testRedis, until, type TestRedis } from '../../support/redis.ts';
 
 const LOAD_SECONDS = 20;
@@ -37,21 +35,12 @@ describe('promotion under load', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      AFFINITY_DATA_DIR: dataDir,
-      AFFINITY_SHARED_DIR: sharedDir(),
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `test-${randomUUID()}`,
-      EMBED_MODEL: testModelDir('tiny'),
-      EMBED_WORKERS: '1',
+      ...systemEnv(dataDir, redis.url),
       PORT: String(port),
       HOST: '127.0.0.1',
       START_MODE: 'two-processes',
-      NIGHTLY_CRON: 'off',
-      CHAT_STARTUP_TRAINING: 'off',
-      LOG_LEVEL: 'warn',
     };
-    const imported = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k')], env);
-    expect(imported.code, imported.output).toBe(0);
+    await importMovieLens100k(env);
     system = spawnAffinity(['start'], env);
     await untilReady(system, base);
     await train(1);

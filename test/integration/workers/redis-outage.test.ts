@@ -3,14 +3,13 @@
 // fail; job routes answer 503 QUEUE_UNAVAILABLE meanwhile; afterwards jobs run again and model
 // signals reach the API again, without restarting anything. API keys are on: every request is
 // authenticated and counted by the rate limiter, whose counts live in that Redis.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAffinity, spawnAffinity, untilReady, type AffinityProcess } from '../../support/affinity-process.ts';
+import { type AffinityProcess, importMovieLens100k, spawnAffinity, systemEnv, untilReady } from '../../support/affinity-process.ts';
 import { load } from '../../support/load.ts';
-import { sharedDir, testModelDir } from '../../support/paths.ts';
 import { freePort, startRedisServer, until, type TestRedis } from '../../support/redis.ts';
 
 const OUTAGE_MS = 10_000;
@@ -50,27 +49,18 @@ describe('Redis down for 10 s under traffic', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      AFFINITY_DATA_DIR: dataDir,
-      AFFINITY_SHARED_DIR: sharedDir(),
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `test-${randomUUID()}`,
-      EMBED_MODEL: testModelDir('tiny'),
-      EMBED_WORKERS: '1',
+      ...systemEnv(dataDir, redis.url),
       PORT: String(port),
       HOST: '127.0.0.1',
       START_MODE: 'two-processes',
-      NIGHTLY_CRON: 'off',
-      CHAT_STARTUP_TRAINING: 'off',
       // every retrained model goes into service: the test watches the signal reach the API
       PROMOTE_TOLERANCE: '1',
-      LOG_LEVEL: 'warn',
       AUTH_ENABLED: 'true',
       AFFINITY_ADMIN_KEY: ADMIN_KEY,
       // limits counted (in Redis, then in the process during the outage), never reached
       RATE_LIMIT_PER_MINUTE: '10000000',
     };
-    const imported = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k')], env);
-    expect(imported.code, imported.output).toBe(0);
+    await importMovieLens100k(env);
     system = spawnAffinity(['start'], env);
     await untilReady(system, base);
     await runJob('train-recommend', { tune: false }, 120_000);

@@ -1,7 +1,6 @@
 // A worker killed with SIGKILL in the middle of `train-recommend`: the version in service is
 // untouched, no half-written version appears, and the job is handed to another worker (the
 // stalled-job check) and run to completion. Real processes (`affinity work`), real Redis.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +9,7 @@ import { loadRecommender, RECOMMEND_KIND, registryRoot } from '../../../services
 import { loadConfig } from '../../../shared/config/index.ts';
 import { JobQueue, type JobState } from '../../../shared/queues/index.ts';
 import { ModelRegistry } from '../../../shared/registry/index.ts';
-import { runAffinity, spawnAffinity, type AffinityProcess } from '../../support/affinity-process.ts';
-import { sharedDir, testModelDir } from '../../support/paths.ts';
+import { type AffinityProcess, importMovieLens100k, spawnAffinity, systemEnv } from '../../support/affinity-process.ts';
 import { deleteKeysUnder, testRedis, until, type TestRedis } from '../../support/redis.ts';
 
 describe('a worker SIGKILLed mid-training', () => {
@@ -34,21 +32,14 @@ describe('a worker SIGKILLed mid-training', () => {
     redis = await testRedis();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'affinity-crash-'));
     env = {
-      AFFINITY_DATA_DIR: dataDir,
-      AFFINITY_SHARED_DIR: sharedDir(),
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: `test-${randomUUID()}`,
-      EMBED_MODEL: testModelDir('tiny'),
-      EMBED_WORKERS: '1',
-      NIGHTLY_CRON: 'off',
+      ...systemEnv(dataDir, redis.url),
       LOG_LEVEL: 'info',
       // a dead worker's job is noticed within seconds, not the default 30 s
       WORKER_LOCK_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
     };
     queue = new JobQueue(redis.url, env.REDIS_PREFIX!);
-    const imported = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k')], env);
-    expect(imported.code, imported.output).toBe(0);
+    await importMovieLens100k(env);
   });
   afterAll(async () => {
     for (const w of workers) await w.stop('SIGKILL');

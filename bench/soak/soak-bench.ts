@@ -4,10 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort, until, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
 import { loadConfig } from '../../shared/config/index.ts';
@@ -36,17 +36,6 @@ interface RouteFigures {
   p99_ms: number;
   errors: number;
   statuses: Record<string, number>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resident set size of a process in MiB (Linux /proc). */
@@ -78,15 +67,6 @@ async function drive(base: string, headers: Record<string, string>, route: Route
     instance.on('response', (_client, status) => (statuses[status] = (statuses[status] ?? 0) + 1));
   });
   return { requests: result.requests.total, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.timeouts, statuses };
-}
-
-async function until(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await probe().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what}: not within ${ms / 1000} s`);
 }
 
 export async function runSoakBench(opts: SoakOptions) {
@@ -126,10 +106,10 @@ export async function runSoakBench(opts: SoakOptions) {
     const call = (method: string, route: string, body?: unknown) =>
       fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
     opts.progress('waiting for the API and the chat models (trained at first start) …');
-    await until('API ready', 180_000, async () => (await fetch(`${base}/readyz`)).status === 200);
+    await waitReady(base, api, 180_000);
     const sessions: string[] = [];
     for (let i = 0; i < 20; i++) sessions.push(((await (await call('POST', '/v1/chat/sessions', {})).json()) as { session_id: string }).session_id);
-    await until('chat replies', 600_000, async () => (await call('POST', `/v1/chat/sessions/${sessions[0]}/messages`, { text: 'where is my order' })).status === 200);
+    await until('chat replies', 600_000, async () => (await call('POST', `/v1/chat/sessions/${sessions[0]}/messages`, { text: 'where is my order' })).status === 200, 500);
 
     const ml = readMovieLens(mlDir);
     const users = [...new Set(ml.ratings.map((r) => r.userId))];

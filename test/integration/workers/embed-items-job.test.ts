@@ -4,6 +4,7 @@ import { composeApi, type Api } from '../../../bin/compose-api.ts';
 import { composeWorkers, type Workers } from '../../../bin/compose-worker.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { testModelDir } from '../../support/paths.ts';
+import { until } from '../../support/redis.ts';
 import { testConfig } from '../../support/test-config.ts';
 
 // Two serving processes' worth of API (each its own live catalog and indexes) over one
@@ -15,16 +16,6 @@ const base = [
   { id: 'mug-1', title: 'ceramic coffee mug', category: 'kitchen', in_stock: true },
   { id: 'mug-2', title: 'travel mug steel', category: 'kitchen', in_stock: true },
 ];
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, limitMs: number): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('embed-items: fresh items reach every serving process', () => {
   let a: Api;
@@ -41,7 +32,7 @@ describe('embed-items: fresh items reach every serving process', () => {
     workers = await composeWorkers(config, log);
     expect((await request(a.app).put('/v1/items').send({ items: base })).status).toBe(200);
     // the base items reach b through the same path
-    await until('base items in b', async () => (b.recommend.live.size === base.length ? true : undefined), 10_000);
+    await until('base items in b', 10_000, async () => b.recommend.live.size === base.length);
   });
   afterAll(async () => {
     await workers?.close();
@@ -58,19 +49,19 @@ describe('embed-items: fresh items reach every serving process', () => {
     for (const api of [a, b]) {
       await until(
         'search hit',
+        5_000,
         async () => {
           const res = await request(api.app).get('/v1/search').query({ q: 'brass lantern', k: 3 });
-          return res.status === 200 && res.body.items.some((i: { id: string }) => i.id === 'lamp-3') ? true : undefined;
+          return res.status === 200 && res.body.items.some((i: { id: string }) => i.id === 'lamp-3');
         },
-        5_000,
       );
       await until(
         'similar hit',
+        5_000,
         async () => {
           const res = await request(api.app).get('/v1/items/lamp-1/similar').query({ k: 3 });
-          return res.status === 200 && res.body.items.some((i: { id: string }) => i.id === 'lamp-3') ? true : undefined;
+          return res.status === 200 && res.body.items.some((i: { id: string }) => i.id === 'lamp-3');
         },
-        5_000,
       );
       const own = await request(api.app).get('/v1/items/lamp-3/similar').query({ k: 2 });
       expect(own.status).toBe(200);
@@ -86,11 +77,11 @@ describe('embed-items: fresh items reach every serving process', () => {
     expect((await request(b.app).delete('/v1/items/mug-2')).status).toBe(204);
     await until(
       'gone from a',
+      5_000,
       async () => {
         const res = await request(a.app).get('/v1/search').query({ q: 'travel mug steel', k: 5 });
-        return res.body.items.some((i: { id: string }) => i.id === 'mug-2') ? undefined : true;
+        return !res.body.items.some((i: { id: string }) => i.id === 'mug-2');
       },
-      5_000,
     );
     expect((await request(a.app).get('/v1/items/mug-2/similar')).status).toBe(404);
     expect(await a.db.all('SELECT item_id FROM item_vectors WHERE item_id = ?', ['mug-2'])).toHaveLength(0);

@@ -1,0 +1,35 @@
+// What a benchmark needs to drive a server it started as a process: a free port, and waiting
+// until the server (or any condition) is ready.
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `probe` (a throw counts as not yet) until it is true; throws after `timeoutMs`. */
+export async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** Waits until the server at `base` answers /readyz with 200; fails at once if `child` exits. */
+export async function waitReady(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  let exited = false;
+  await until('the server to be ready', timeoutMs, async () => {
+    exited = child.exitCode !== null;
+    return exited || (await fetch(`${base}/readyz`)).status === 200;
+  });
+  if (exited) throw new Error(`the server exited with code ${child.exitCode}`);
+}

@@ -6,6 +6,7 @@ import { KbRepository } from '../../services/chat/kb/kb.repository.ts';
 import { CatalogRepository } from '../../services/recommend/catalog/catalog.repository.ts';
 import type { EventInput, ItemInput } from '../../services/recommend/catalog/catalog.schema.ts';
 import { ItemVectorRepository } from '../../services/recommend/embedding/item-vector.repository.ts';
+import { UserHistoryCache } from '../../services/recommend/serving/user-history-cache.ts';
 import { ApiKeyRepository, ApiKeys } from '../../shared/auth/index.ts';
 import { appMigrations, type Databases } from './storage-backends.ts';
 
@@ -145,6 +146,37 @@ export function repositoryContract(dbs: Databases): void {
       // strictly before the cutoff: the event at it stays
       expect(await repo.deleteEventsBefore(T0 + 1)).toBe(1);
       expect((await repo.allEvents()).map((e) => e.ts)).toEqual([T0 + 1]);
+    });
+  });
+
+  describe('UserHistoryCache over the repository', () => {
+    it('serves a user\'s history from memory until an append, a purge or an erasure changes it, whichever process wrote it', async () => {
+      const db = await migrated();
+      const repo = new CatalogRepository(db);
+      // a second repository on the same database: another process writing
+      const other = new CatalogRepository(db);
+      await repo.upsertItems([item('a'), item('b'), item('c')]);
+      let reads = 0;
+      const counting = { userEventsState: (u: string) => repo.userEventsState(u), userEvents: (u: string, l?: number) => (reads++, repo.userEvents(u, l)) };
+      const cache = new UserHistoryCache(counting, 500, 100);
+      expect(await cache.get('u')).toEqual([]);
+      expect(await repo.userEventsState('u')).toEqual({ count: 0, lastSeq: 0 });
+      await repo.insertEvents([{ user_id: 'u', item_id: 'a', type: 'view', timestamp: T0 }, { user_id: 'u', item_id: 'b', type: 'view', timestamp: T0 + 5 }], T0 + 10);
+      const first = await cache.get('u');
+      expect(first.map((e) => e.item_id)).toEqual(['a', 'b']);
+      expect(await cache.get('u')).toBe(first);
+      expect(reads).toBe(1);
+      // an event stamped in the past still changes the fingerprint (seq grows)
+      await other.insertEvents([{ user_id: 'u', item_id: 'c', type: 'purchase', timestamp: T0 - 100 }], T0 + 20);
+      expect((await cache.get('u')).map((e) => e.item_id)).toEqual(['c', 'a', 'b']);
+      expect(reads).toBe(2);
+      // a retention purge deletes the oldest event
+      expect(await other.deleteEventsBefore(T0)).toBe(1);
+      expect((await cache.get('u')).map((e) => e.item_id)).toEqual(['a', 'b']);
+      // an erasure empties it
+      await other.deleteUserEvents('u');
+      expect(await cache.get('u')).toEqual([]);
+      expect(reads).toBe(3);
     });
   });
 

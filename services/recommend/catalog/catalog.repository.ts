@@ -152,6 +152,16 @@ export class CatalogRepository {
     });
   }
 
+  /**
+   * A cheap fingerprint of a user's events: how many there are and the newest sequence number.
+   * Events are only ever appended (with increasing `seq`) or deleted, so any change to a user's
+   * history changes one of the two (read from the index alone).
+   */
+  async userEventsState(userId: string): Promise<{ count: number; lastSeq: number }> {
+    const row = await this.db.get<{ n: number | string; last: number | string | null }>('SELECT COUNT(*) AS n, MAX(seq) AS last FROM events WHERE user_id = ?', [userId]);
+    return { count: Number(row?.n ?? 0), lastSeq: Number(row?.last ?? 0) };
+  }
+
   /** A user's events, oldest first (at most `limit`, the most recent ones). */
   async userEvents(userId: string, limit = 1000): Promise<StoredEvent[]> {
     const rows = await this.db.all<StoredEvent>(

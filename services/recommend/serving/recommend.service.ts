@@ -10,6 +10,7 @@ import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
 import { EVENT_WEIGHTS, EXCLUDING_EVENTS } from '../training/event-weights.ts';
 import type { LiveCatalog, LiveItem } from './live-catalog.ts';
 import { ModelCandidates, type HistoryEntry, type ModelCandidate } from './model-candidates.ts';
+import { UserHistoryCache } from './user-history-cache.ts';
 
 export interface RecommendedItem extends LiveItem {
   score: number;
@@ -29,6 +30,8 @@ const CONTENT_WEIGHT = 0.3;
 const DEPTH = 5;
 /** Candidates kept per user in the cache: enough for the largest k after filters. */
 const CACHE_DEPTH = 100;
+/** Most recent events of a user that recommendations read. */
+const HISTORY_LIMIT = 500;
 
 /**
  * Personalised recommendations and similar items: the trained blend (collaborative sources
@@ -55,7 +58,10 @@ export class RecommendService {
   ) {
     this.candidates = new LRUCache({ max: Math.max(1, cacheSize) });
     this.cacheEnabled = cacheSize > 0;
+    this.histories = new UserHistoryCache(repo, HISTORY_LIMIT, cacheSize);
   }
+
+  private readonly histories: UserHistoryCache;
 
   private readonly cacheEnabled: boolean;
 
@@ -66,8 +72,9 @@ export class RecommendService {
     this.model = model;
   }
 
-  /** Drops the user's cached candidates (after an erasure: their key holds the user id). */
+  /** Drops the user's cached history and candidates (after an erasure: they hold the user id). */
   forgetUser(userId: string): void {
+    this.histories.forget(userId);
     const prefix = `${userId}\u0000`;
     for (const key of [...this.candidates.keys()]) if (key.startsWith(prefix)) this.candidates.delete(key);
   }
@@ -90,7 +97,7 @@ export class RecommendService {
   }
 
   async forUser(userId: string, req: RecommendRequest): Promise<{ items: RecommendedItem[]; strategy: 'personal' | 'context' | 'popular' }> {
-    const events = await this.repo.userEvents(userId, 500);
+    const events = await this.histories.get(userId);
     const context = req.contextItems ?? [];
     for (const id of context) if (!this.catalog.get(id)) throw appError('ITEM_NOT_FOUND', `context item "${id}" is not in the catalog`, { id });
     const now = Date.now();

@@ -37,6 +37,11 @@ interface Params {
   randomSeed: number;
 }
 
+/** Longest stretch of inserts before `addMany` lets the event loop run. */
+const SLICE_MS = 10;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** hnswlib takes plain arrays only (it rejects typed arrays). */
 const toArray = (v: Vector): number[] => (Array.isArray(v) ? (v as number[]) : Array.from(v));
 
@@ -52,8 +57,14 @@ const toArray = (v: Vector): number[] => (Array.isArray(v) ? (v as number[]) : A
  * catalog that churns does not grow the graph. Rebuild from scratch (nightly) to drop the
  * tombstones' effect on the graph.
  *
- * Everything runs synchronously on the caller's thread (hnswlib-node's addPoint and searchKnn
- * are synchronous); save and load use its background-thread writer and reader.
+ * hnswlib-node's addPoint and searchKnn are synchronous, so they run on the caller's thread:
+ * a search is one uninterrupted call, but a large `addMany` (building an index of 10,000
+ * examples can take tens of seconds) gives the event loop back every {@link SLICE_MS} ms, so
+ * a process serving requests while it builds or loads an index keeps answering. Mutations
+ * (add, upsert, remove) run one at a time, in call order; searches never wait and may see a
+ * batch being added partly added; a save refuses to start while a change is under way
+ * (`VECTOR_INDEX_BUSY`), as changes are refused while a save runs. Save and load use its
+ * background-thread writer and reader.
  *
  * @example
  * const index = new HnswIndex({ dim: 384, m: 16, efConstruction: 200 });
@@ -110,43 +121,72 @@ export class HnswIndex implements VectorIndex {
     await this.addMany([{ id, vector }]);
   }
 
+  /** Runs a mutation after those called before it have finished. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.pendingWrites++;
+    const run = this.writes.then(fn);
+    this.writes = run.then(
+      () => void this.pendingWrites--,
+      () => void this.pendingWrites--,
+    );
+    return run;
+  }
+
+  private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
+
   async addMany(entries: Iterable<VectorEntry>): Promise<void> {
-    this.life.assertWritable();
     const batch = [...entries];
-    const seen = new Set<string>();
-    batch.forEach(({ id, vector }, i) => {
-      checkId(id);
-      if (this.labelOf.has(id) || seen.has(id)) throw appError('VECTOR_ID_EXISTS', `id "${id}" is already in the index (upsert replaces)`, { id });
-      seen.add(id);
-      checkVector(vector, this.dim, `vector ${i} (id "${id}")`);
+    return this.exclusive(async () => {
+      this.life.assertWritable();
+      const seen = new Set<string>();
+      batch.forEach(({ id, vector }, i) => {
+        checkId(id);
+        if (this.labelOf.has(id) || seen.has(id)) throw appError('VECTOR_ID_EXISTS', `id "${id}" is already in the index (upsert replaces)`, { id });
+        seen.add(id);
+        checkVector(vector, this.dim, `vector ${i} (id "${id}")`);
+      });
+      this.reserve(batch.length);
+      let sliceStart = performance.now();
+      for (let i = 0; i < batch.length; i++) {
+        this.insertNew(batch[i]!.id, toArray(batch[i]!.vector));
+        if (i + 1 < batch.length && performance.now() - sliceStart > SLICE_MS) {
+          await yieldToEventLoop();
+          // disposed meanwhile: stop (its memory is gone)
+          this.life.assertWritable();
+          sliceStart = performance.now();
+        }
+      }
     });
-    this.reserve(batch.length);
-    for (const { id, vector } of batch) this.insertNew(id, toArray(vector));
   }
 
   async upsert(id: string, vector: Vector): Promise<void> {
-    this.life.assertWritable();
     checkId(id);
     checkVector(vector, this.dim, `vector (id "${id}")`);
-    const label = this.labelOf.get(id);
-    if (label !== undefined) {
-      // hnswlib updates an existing label's vector in place and repairs its links
-      this.native.addPoint(toArray(vector), label);
-      return;
-    }
-    this.reserve(1);
-    this.insertNew(id, toArray(vector));
+    return this.exclusive(async () => {
+      this.life.assertWritable();
+      const label = this.labelOf.get(id);
+      if (label !== undefined) {
+        // hnswlib updates an existing label's vector in place and repairs its links
+        this.native.addPoint(toArray(vector), label);
+        return;
+      }
+      this.reserve(1);
+      this.insertNew(id, toArray(vector));
+    });
   }
 
   async remove(id: string): Promise<boolean> {
-    this.life.assertWritable();
-    const label = this.labelOf.get(id);
-    if (label === undefined) return false;
-    this.native.markDelete(label);
-    this.labelOf.delete(id);
-    this.labels[label] = null;
-    this.free.push(label);
-    return true;
+    return this.exclusive(async () => {
+      this.life.assertWritable();
+      const label = this.labelOf.get(id);
+      if (label === undefined) return false;
+      this.native.markDelete(label);
+      this.labelOf.delete(id);
+      this.labels[label] = null;
+      this.free.push(label);
+      return true;
+    });
   }
 
   async search(query: Vector, k: number, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -195,6 +235,8 @@ export class HnswIndex implements VectorIndex {
   async save(dir: string): Promise<void> {
     // the local reference keeps the native index alive while its background writer reads it
     const native = this.native;
+    this.life.assertWritable();
+    if (this.pendingWrites > 0) throw appError('VECTOR_INDEX_BUSY', 'this hnsw index is being changed; retry the save when the change is done');
     await this.life.whileSaving(() =>
       writeIndexFolder(
         dir,

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HnswIndex } from '../../../shared/vector-index/index.ts';
@@ -54,6 +55,39 @@ function sourceFiles(dir: string, rel = ''): string[] {
 }
 
 describe('hnswlib-node', () => {
+  it('gives the event loop back during a large build, runs changes made meanwhile after it in call order, and refuses a save meanwhile', async () => {
+    const vectors = randomVectors(6000, 128, 34);
+    const index = new HnswIndex({ dim: 128, capacity: 16, efConstruction: 200 });
+    // a timer armed before the build must fire while it runs
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let buildDone = false;
+    const build = index.addMany(vectors.slice(0, 5999).map((vector, i) => ({ id: `v${i}`, vector }))).then(() => {
+      buildDone = true;
+      return ticks;
+    });
+    // called while it builds: each waits for the build, then runs in call order
+    const order: string[] = [];
+    const removed = index.remove('v0').then((r) => (order.push('remove'), r));
+    const upserted = index.upsert('late', vectors[5999]!).then(() => order.push('upsert'));
+    const duplicate = index.add('v1', vectors[1]!).catch((err: { code?: string }) => (order.push('duplicate'), err.code));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(index.save(path.join(os.tmpdir(), 'never-written'))).rejects.toMatchObject({ code: 'VECTOR_INDEX_BUSY' });
+    // searches do not wait: they see part of the batch
+    const during = await index.search(vectors[3]!, 1);
+    expect(buildDone).toBe(false);
+    const ticksDuringBuild = await build;
+    clearInterval(timer);
+    expect(ticksDuringBuild).toBeGreaterThan(1);
+    expect(during.length).toBeLessThanOrEqual(1);
+    expect(await removed).toBe(true);
+    await upserted;
+    expect(await duplicate).toBe('VECTOR_ID_EXISTS');
+    expect(order).toEqual(['remove', 'upsert', 'duplicate']);
+    expect(index.size).toBe(5999);
+    expect((await index.search(vectors[5999]!, 1))[0]!.id).toBe('late');
+  });
+
   it('is imported by shared/vector-index/hnsw-index.ts and no other source file', () => {
     const importers = sourceFiles(repoRoot).filter((f) =>
       /from\s+['"]hnswlib-node['"]|(require|import)\(\s*['"]hnswlib-node['"]/.test(readFileSync(path.join(repoRoot, f), 'utf8')),

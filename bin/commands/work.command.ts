@@ -1,7 +1,7 @@
-import os from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
+import { lowerProcessPriority } from '../../shared/process/lower-priority.ts';
 import { composeWorkers } from '../compose-worker.ts';
 
 /**
@@ -12,9 +12,9 @@ import { composeWorkers } from '../compose-worker.ts';
 export async function work(): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'affinity-worker', pii: config.PII_REDACT });
-  // before any thread starts: threads and child processes inherit the priority
+  // every thread it has, and (inherited) those it starts and its child processes
   try {
-    os.setPriority(Math.max(os.getPriority(), config.WORKER_NICE));
+    lowerProcessPriority(config.WORKER_NICE);
   } catch (err) {
     log.warn({ err }, 'could not lower the worker priority');
   }

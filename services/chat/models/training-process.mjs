@@ -1,6 +1,5 @@
 // Entry of a chat training child process: compiles TypeScript on load (tsx), takes one
 // `train` message over IPC, runs the training task, posts progress and the result, exits.
-import os from 'node:os';
 import { register } from 'tsx/esm/api';
 
 register();
@@ -11,7 +10,8 @@ process.once('message', async (m) => {
   const nice = m.args?.config?.WORKER_NICE ?? 0;
   if (nice > 0) {
     try {
-      os.setPriority(Math.max(os.getPriority(), nice));
+      const { lowerProcessPriority } = await import('../../../shared/process/lower-priority.ts');
+      lowerProcessPriority(nice);
     } catch {
       // not permitted here: run at the inherited priority
     }

@@ -49,7 +49,39 @@ function rssMiB(pid: number | undefined): number {
   }
 }
 
-async function drive(base: string, headers: Record<string, string>, route: RouteSpec, seconds: number): Promise<RouteFigures> {
+/** Latencies of every route together, per window of the run: where in time the slow requests were. */
+class Timeline {
+  static readonly WINDOW_S = 10;
+  private readonly started = Date.now();
+  private readonly windows: Array<{ latencies: number[]; stage: string; api_rss_mib: number }> = [];
+
+  private window(): { latencies: number[]; stage: string; api_rss_mib: number } {
+    const i = Math.floor((Date.now() - this.started) / (Timeline.WINDOW_S * 1000));
+    while (this.windows.length <= i) this.windows.push({ latencies: [], stage: '', api_rss_mib: 0 });
+    return this.windows[i]!;
+  }
+
+  record(ms: number): void {
+    this.window().latencies.push(ms);
+  }
+
+  /** What the worker was doing and the API's size, sampled during the window (the last sample wins). */
+  note(stage: string, apiRss: number): void {
+    const w = this.window();
+    w.stage = stage;
+    w.api_rss_mib = apiRss;
+  }
+
+  summary() {
+    return this.windows.map((w, i) => {
+      const sorted = [...w.latencies].sort((a, b) => a - b);
+      const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
+      return { t_s: i * Timeline.WINDOW_S, requests: sorted.length, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: sorted.at(-1) ?? 0, worker: w.stage, api_rss_mib: w.api_rss_mib };
+    });
+  }
+}
+
+async function drive(base: string, headers: Record<string, string>, route: RouteSpec, seconds: number, timeline?: Timeline): Promise<RouteFigures> {
   const statuses: Record<string, number> = {};
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -64,7 +96,10 @@ async function drive(base: string, headers: Record<string, string>, route: Route
       },
       (err, r) => (err ? reject(err) : resolve(r)),
     );
-    instance.on('response', (_client, status) => (statuses[status] = (statuses[status] ?? 0) + 1));
+    instance.on('response', (_client, status, _bytes, ms) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      timeline?.record(ms);
+    });
   });
   return { requests: result.requests.total, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.timeouts, statuses };
 }
@@ -155,12 +190,17 @@ export async function runSoakBench(opts: SoakOptions) {
     const nightlyStarted = Date.now();
     let nightlyState = 'unknown';
     let nightlySeconds: number | null = null;
+    const timeline = new Timeline();
     const watcher = setInterval(() => {
-      if (!nightly.id || nightlySeconds !== null) return;
+      if (!nightly.id || nightlySeconds !== null) {
+        timeline.note('', rssMiB(api.pid));
+        return;
+      }
       void call('GET', `/v1/admin/jobs/${nightly.id}`)
-        .then((r) => r.json() as Promise<{ state: string }>)
+        .then((r) => r.json() as Promise<{ state: string; progress: { stage: string; percent: number } | null }>)
         .then((j) => {
           nightlyState = j.state;
+          timeline.note(j.progress ? `${j.progress.stage} ${Math.round(j.progress.percent)}%` : j.state, rssMiB(api.pid));
           if (j.state === 'completed' || j.state === 'failed') nightlySeconds = Math.round((Date.now() - nightlyStarted) / 1000);
         })
         .catch(() => undefined);
@@ -169,7 +209,7 @@ export async function runSoakBench(opts: SoakOptions) {
       rss.api_warm_mib = rssMiB(api.pid);
       rss.worker_warm_mib = rssMiB(worker.pid);
     }, Math.round(opts.duration * 200));
-    const loaded = await Promise.all(routes.map((r) => drive(base, headers, r, opts.duration)));
+    const loaded = await Promise.all(routes.map((r) => drive(base, headers, r, opts.duration, timeline)));
     clearInterval(watcher);
     clearTimeout(warmTimer);
     rss.api_end_mib = rssMiB(api.pid);
@@ -201,6 +241,7 @@ export async function runSoakBench(opts: SoakOptions) {
       routes: perRoute,
       rss: { ...rss, api_growth_after_warmup_pct: apiGrowth, worker_growth_after_warmup_pct: growth(rss.worker_warm_mib, rss.worker_end_mib) },
       nightly: { state: nightlyState, seconds: nightlySeconds },
+      timeline: timeline.summary(),
       machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadavg_1m: os.loadavg()[0] },
       targets: { fivexx: 0, p99_vs_idle_max: 2, rss_growth_pct_max: 10 },
       met: {
@@ -210,8 +251,13 @@ export async function runSoakBench(opts: SoakOptions) {
       },
     };
   } finally {
+    // a worker finishes the job in hand on SIGTERM (a retraining can take minutes): a second
+    // signal makes it exit at once (the job would go back to the queue)
+    const exited = procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
     for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => p.once('exit', r)) : undefined)));
+    const again = setTimeout(() => procs.forEach((p) => p.kill('SIGTERM')), 5000);
+    await Promise.all(exited);
+    clearTimeout(again);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -43,8 +43,12 @@ export class RecommendService {
   private model: TrainedRecommender | undefined;
   /** The same model scoring by popularity alone: for users it knows nothing about. */
   private popular: TrainedRecommender | undefined;
-  /** The model's unfiltered candidates per (user, history state, context). */
-  private readonly candidates: LRUCache<string, ModelCandidates>;
+  /**
+   * The model's unfiltered candidates per (user, context), for the history state they were
+   * scored on: a new state replaces the entry, so the cache holds one list per user rather
+   * than one per state a user has passed through.
+   */
+  private readonly candidates: LRUCache<string, { state: string; list: ModelCandidates }>;
 
   constructor(
     private readonly repo: CatalogRepository,
@@ -116,12 +120,14 @@ export class RecommendService {
     let explained: ModelCandidates | undefined;
     const dense = this.denseWeight();
     if (this.model) {
-      const key = `${userId}\u0000${events.length}\u0000${events.at(-1)?.seq ?? 0}\u0000${context.join(',')}`;
-      let cached = this.cacheEnabled ? this.candidates.get(key) : undefined;
+      const key = `${userId}\u0000${context.join(',')}`;
+      const state = `${events.length}\u0000${events.at(-1)?.seq ?? 0}`;
+      const entry = this.cacheEnabled ? this.candidates.get(key) : undefined;
+      let cached = entry?.state === state ? entry.list : undefined;
       if (this.cacheEnabled) this.onCacheLookup(cached !== undefined);
       if (!cached) {
         cached = this.modelCandidates(history, excluded, (id) => this.catalog.get(id) !== undefined, CACHE_DEPTH);
-        if (this.cacheEnabled) this.candidates.set(key, cached);
+        if (this.cacheEnabled) this.candidates.set(key, { state, list: cached });
       }
       explained = cached;
       let list: ModelCandidate[] = [];

@@ -5,11 +5,16 @@ import type { ClassifierParts, QuantizedVectors } from './classifier-parts.ts';
 import { FeaturePipeline, type FeatureState } from './feature-pipeline.ts';
 import { toModelFiles, type StoredArray } from './model-files.ts';
 
-/** The fitted confidence mapping: head temperature, kNN weight in the mix, final temperature. */
+/**
+ * The fitted confidence mapping: head temperature, kNN weight in the mix, final temperature;
+ * with a blend head, its temperature and share (absent in models saved without one).
+ */
 export interface Calibration {
   tHead: number;
   knnWeight: number;
   tFinal: number;
+  tBlend?: number;
+  blendWeight?: number;
 }
 
 /** What manifest.json holds besides the array table. */
@@ -28,7 +33,7 @@ export interface ClassifierMeta {
   embed_seconds: number;
   created: string;
   /** Set when serialised: the fitted shapes. */
-  shapes?: { word: number; char: number; dense_dim: number; features: number; classes: number; examples: number; index_dim: number };
+  shapes?: { word: number; char: number; dense_dim: number; features: number; classes: number; examples: number; index_dim: number; blend_features?: number };
 }
 
 export function partsToFiles(meta: ClassifierMeta, p: ClassifierParts): FolderFile[] {
@@ -41,6 +46,7 @@ export function partsToFiles(meta: ClassifierMeta, p: ClassifierParts): FolderFi
   if (s.char) Object.assign(arrays, { char_keys: s.char.keys, char_idf: s.char.idf });
   if (s.denseMean) arrays.dense_mean = s.denseMean;
   if (p.nbScale) arrays.nb_scale = p.nbScale;
+  if (p.blend) Object.assign(arrays, { blend_weights: p.blend.weights, blend_bias: p.blend.bias });
   const indexDim = p.knnVectors?.dim ?? 0;
   if (p.knnVectors) {
     arrays.knn_codes = p.knnVectors.codes;
@@ -55,6 +61,7 @@ export function partsToFiles(meta: ClassifierMeta, p: ClassifierParts): FolderFi
     classes: p.head.classes,
     examples: p.knnVectors?.scales.length ?? 0,
     index_dim: indexDim,
+    blend_features: p.blend?.features ?? 0,
   };
   return toModelFiles({ ...meta, shapes, feature_options: s.options } as unknown as Record<string, unknown>, arrays);
 }
@@ -96,5 +103,11 @@ export function partsFromFiles(meta: ClassifierMeta, arrays: Map<string, StoredA
     knnLabels = get('knn_labels', Int32Array, shapes.examples);
   }
   const nbScale = arrays.has('nb_scale') ? get('nb_scale', Float32Array, shapes.features) : undefined;
-  return { pipeline, nbScale, head, knnVectors, knnLabels, index: undefined };
+  const bf = shapes.blend_features ?? 0;
+  if (bf > shapes.features) throw appError('CLASSIFIER_MODEL_INVALID', `the blend head has ${bf} features, the features add up to ${shapes.features}`);
+  const blend =
+    bf > 0
+      ? { classes: shapes.classes, features: bf, weights: get('blend_weights', Float32Array, bf * shapes.classes), bias: get('blend_bias', Float32Array, shapes.classes) }
+      : undefined;
+  return { pipeline, nbScale, head, blend, knnVectors, knnLabels, index: undefined };
 }

@@ -5,13 +5,16 @@ import { linearScores, type LinearModel } from './linear-model.ts';
 import { trainLinearSvm } from './linear-svm.ts';
 import { nbLogCountRatios, scaleColumns } from './nb-scaling.ts';
 import { trainSoftmaxRegression } from './softmax-regression.ts';
-import type { CsrMatrix } from './sparse-matrix.ts';
+import { softmaxRows } from './temperature-scaling.ts';
+import { leadingColumns, type CsrMatrix } from './sparse-matrix.ts';
 
 /** What one training run produces: features, optional NB scaling, the head, the example index. */
 export interface ClassifierParts {
   pipeline: FeaturePipeline;
   nbScale: Float32Array | undefined;
   head: LinearModel;
+  /** The softmax-regression head blended with `head` (options.blend), if any. */
+  blend: LinearModel | undefined;
   /** The index's vectors (int8) and labels, kept for serialisation. */
   knnVectors: QuantizedVectors | undefined;
   knnLabels: Int32Array;
@@ -33,9 +36,14 @@ export async function fitParts(
     o.head.kind === 'svm'
       ? trainLinearSvm(xh, y, classes, { c: o.head.c ?? 1, seed: o.seed })
       : trainSoftmaxRegression(xh, y, classes, { c: o.head.c ?? 30, epochs: o.head.epochs ?? 15, seed: o.seed });
+  // a lexical-only blend head has fewer features than the matrix: scoring skips the rest
+  const blendCols = o.blend && o.blend.lexicalOnly && pipeline.lexicalCols > 0 ? pipeline.lexicalCols : xh.cols;
+  const blend = o.blend
+    ? trainSoftmaxRegression(leadingColumns(xh, blendCols), y, classes, { c: o.blend.c, epochs: o.blend.epochs, seed: o.seed })
+    : undefined;
   const knnVectors = o.knn ? quantizeVectors(indexVectors(x, pipeline, o.knn)) : undefined;
   const index = o.knn && knnVectors ? await ExampleIndex.build(dequantizeVectors(knnVectors), y, classes, o.knn) : undefined;
-  return { pipeline, nbScale, head, knnVectors, knnLabels: y, index };
+  return { pipeline, nbScale, head, blend, knnVectors, knnLabels: y, index };
 }
 
 /**
@@ -80,31 +88,46 @@ export function indexVectors(x: CsrMatrix, pipeline: FeaturePipeline, knn: Requi
   return out;
 }
 
-/** Raw head scores and kNN vote (undefined without an index) of texts, row-major. */
+/** Raw scores of the head(s) and kNN vote of some texts, row-major; `blend` and `vote` undefined when not part of the model. */
+export interface PartScores {
+  scores: Float32Array;
+  blend: Float32Array | undefined;
+  vote: Float64Array | undefined;
+}
+
 export async function scoreParts(
   parts: ClassifierParts,
   texts: readonly string[],
   embeddings: readonly Float32Array[] | undefined,
   knn: Required<KnnOptions> | false,
-): Promise<{ scores: Float32Array; vote: Float64Array | undefined }> {
+): Promise<PartScores> {
   const x = parts.pipeline.transform(texts, embeddings);
   const xh = parts.nbScale ? scaleColumns(x, parts.nbScale, parts.pipeline.lexicalCols) : x;
   const scores = linearScores(parts.head, xh);
+  const blend = parts.blend ? linearScores(parts.blend, xh) : undefined;
   const vote = parts.index && knn ? await parts.index.vote(indexVectors(x, parts.pipeline, knn)) : undefined;
-  return { scores, vote };
+  return { scores, blend, vote };
+}
+
+/** The calibration `combine` applies; the blend fields are absent in models without a blend head. */
+export interface MixWeights {
+  tHead: number;
+  knnWeight: number;
+  tFinal: number;
+  tBlend?: number;
+  blendWeight?: number;
 }
 
 /**
- * Calibrated class probabilities: the head's softmax at temperature `tHead`, mixed with the
- * kNN vote at weight `knnWeight`, then sharpened or flattened by the final temperature.
+ * Calibrated class probabilities: the head's softmax at temperature `tHead` (averaged with the
+ * blend head's softmax at `tBlend`, its share `blendWeight`), mixed with the kNN vote at weight
+ * `knnWeight`, then sharpened or flattened by the final temperature.
  */
-export function combine(
-  scores: Float32Array,
-  vote: Float64Array | undefined,
-  classes: number,
-  cal: { tHead: number; knnWeight: number; tFinal: number },
-): Float64Array {
+export function combine(s: PartScores, classes: number, cal: MixWeights): Float64Array {
+  const { scores, blend, vote } = s;
   const out = new Float64Array(scores.length);
+  const bw = blend && cal.blendWeight ? cal.blendWeight : 0;
+  const pBlend = bw > 0 ? softmaxRows(blend!, classes, cal.tBlend ?? 1) : undefined;
   for (let o = 0; o < scores.length; o += classes) {
     let max = -Infinity;
     for (let c = 0; c < classes; c++) max = Math.max(max, scores[o + c]! / cal.tHead);
@@ -113,6 +136,7 @@ export function combine(
     let total = 0;
     for (let c = 0; c < classes; c++) {
       let p = out[o + c]! / sum;
+      if (pBlend) p = (1 - bw) * p + bw * pBlend[o + c]!;
       if (vote && cal.knnWeight > 0) p = (1 - cal.knnWeight) * p + cal.knnWeight * vote[o + c]!;
       // final temperature on log-probabilities: p^(1/T), renormalised
       out[o + c] = Math.pow(Math.max(p, 1e-300), 1 / cal.tFinal);
@@ -124,7 +148,7 @@ export function combine(
 }
 
 /** Log of the mixed (pre-final-temperature) probabilities, the scores the final temperature is fitted on. */
-export function mixedLogits(scores: Float32Array, vote: Float64Array | undefined, classes: number, tHead: number, knnWeight: number): Float64Array {
-  const p = combine(scores, vote, classes, { tHead, knnWeight, tFinal: 1 });
+export function mixedLogits(s: PartScores, classes: number, cal: Omit<MixWeights, 'tFinal'>): Float64Array {
+  const p = combine(s, classes, { ...cal, tFinal: 1 });
   return p.map((v) => Math.log(Math.max(v, 1e-300)));
 }

@@ -88,3 +88,24 @@ export function rowSquaredNorms(m: CsrMatrix): Float64Array {
   }
   return out;
 }
+
+/** `m` restricted to its first `cols` columns (entries at or beyond `cols` dropped). */
+export function leadingColumns(m: CsrMatrix, cols: number): CsrMatrix {
+  if (cols >= m.cols) return m;
+  const indptr = new Int32Array(m.rows + 1);
+  let nnz = 0;
+  for (let r = 0; r < m.rows; r++) {
+    for (let p = m.indptr[r]!; p < m.indptr[r + 1]!; p++) if (m.indices[p]! < cols) nnz++;
+    indptr[r + 1] = nnz;
+  }
+  const indices = new Int32Array(nnz);
+  const data = new Float32Array(nnz);
+  let at = 0;
+  for (let p = 0; p < m.indices.length; p++) {
+    if (m.indices[p]! < cols) {
+      indices[at] = m.indices[p]!;
+      data[at++] = m.data[p]!;
+    }
+  }
+  return { rows: m.rows, cols, indptr, indices, data };
+}

@@ -2,7 +2,7 @@ import { appError } from '../../../shared/errors/index.ts';
 import { writeFolderAtomically, type FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
 import { stratifiedSplit } from './stratified-split.ts';
 import { resolveClassifierOptions, type EmbedFn, type TextClassifierOptions } from './classifier-options.ts';
-import { combine, dequantizeVectors, fitParts, mixedLogits, scoreParts, type ClassifierParts } from './classifier-parts.ts';
+import { combine, dequantizeVectors, fitParts, mixedLogits, scoreParts, type ClassifierParts, type PartScores } from './classifier-parts.ts';
 import { ExampleIndex } from './example-index.ts';
 import { partsToFiles, partsFromFiles, type Calibration, type ClassifierMeta } from './classifier-files.ts';
 import { fitTemperature, meanNll } from './temperature-scaling.ts';
@@ -85,8 +85,8 @@ export class TextClassifier {
     const first = await fitParts(pick(texts, train)!, pick(embeddings, train), Int32Array.from(train, (i) => y[i]!), K, o);
     const yHold = Int32Array.from(test, (i) => y[i]!);
     const held = await scoreParts(first, pick(texts, test)!, pick(embeddings, test), o.knn);
-    const cal = calibrate(held.scores, held.vote, yHold, K, o.knnWeights);
-    const holdout = holdoutReport(held.scores, held.vote, yHold, K, cal, o.unknownThreshold);
+    const cal = calibrate(held, yHold, K, o.knnWeights, o.blend ? o.blend.weight : 0);
+    const holdout = holdoutReport(held, yHold, K, cal, o.unknownThreshold);
 
     let parts = first;
     if (o.refit) {
@@ -118,8 +118,8 @@ export class TextClassifier {
       if (!this.embedFn) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
       embeddings = await this.embedFn([...texts]);
     }
-    const { scores, vote } = await scoreParts(this.parts, texts, embeddings, this.meta.options.knn);
-    return combine(scores, vote, this.labels.length, this.meta.calibration);
+    const scored = await scoreParts(this.parts, texts, embeddings, this.meta.options.knn);
+    return combine(scored, this.labels.length, this.meta.calibration);
   }
 
   /**
@@ -194,24 +194,30 @@ function accuracyOf(p: ArrayLike<number>, y: Int32Array, K: number): number {
   return y.length ? ok / y.length : 0;
 }
 
-/** Temperature of the head, kNN weight (best held-out accuracy, then NLL), final temperature. */
-function calibrate(scores: Float32Array, vote: Float64Array | undefined, y: Int32Array, K: number, weights: number[]): Calibration {
+/**
+ * Temperatures of the head and of the blend head (blended at the fixed `blendWeight`), kNN
+ * weight (best held-out accuracy, then NLL), final temperature.
+ */
+function calibrate(held: PartScores, y: Int32Array, K: number, weights: number[], blendWeight: number): Calibration {
+  const { scores, blend, vote } = held;
   // Laplace-style: never fit as if held-out accuracy could be exactly 100%
   const eps = 1 / (y.length + 2);
   const tHead = fitTemperature(scores, y, K, eps);
+  const heads = blend && blendWeight > 0 ? { tHead, tBlend: fitTemperature(blend, y, K, eps), blendWeight } : { tHead };
   let best = { knnWeight: 0, acc: -1, nll: Infinity };
   for (const w of vote ? weights : [0]) {
-    const logits = mixedLogits(scores, vote, K, tHead, w);
+    const logits = mixedLogits(held, K, { ...heads, knnWeight: w });
     const acc = accuracyOf(logits, y, K);
     const nll = meanNll(logits, y, K);
     if (acc > best.acc + 1e-12 || (Math.abs(acc - best.acc) <= 1e-12 && nll < best.nll)) best = { knnWeight: w, acc, nll };
   }
-  const tFinal = fitTemperature(mixedLogits(scores, vote, K, tHead, best.knnWeight), y, K, eps);
-  return { tHead, knnWeight: best.knnWeight, tFinal };
+  const tFinal = fitTemperature(mixedLogits(held, K, { ...heads, knnWeight: best.knnWeight }), y, K, eps);
+  return { ...heads, knnWeight: best.knnWeight, tFinal };
 }
 
-function holdoutReport(scores: Float32Array, vote: Float64Array | undefined, y: Int32Array, K: number, cal: Calibration, threshold: number) {
-  const p = combine(scores, vote, K, cal);
+function holdoutReport(held: PartScores, y: Int32Array, K: number, cal: Calibration, threshold: number) {
+  const { scores, blend, vote } = held;
+  const p = combine(held, K, cal);
   let covered = 0;
   let right = 0;
   for (let r = 0; r < y.length; r++) {
@@ -226,6 +232,7 @@ function holdoutReport(scores: Float32Array, vote: Float64Array | undefined, y: 
   return {
     n: y.length,
     head_accuracy: accuracyOf(scores, y, K),
+    blend_accuracy: blend ? accuracyOf(blend, y, K) : null,
     knn_accuracy: vote ? accuracyOf(vote, y, K) : null,
     accuracy: accuracyOf(p, y, K),
     nll_uncalibrated: meanNll(scores, y, K),

@@ -1,4 +1,4 @@
-import { createVectorIndex, type VectorIndex } from '../../../shared/vector-index/index.ts';
+import { buildVectorIndex, type VectorIndex } from '../../../shared/vector-index/index.ts';
 import type { CsrMatrix } from './sparse-matrix.ts';
 
 export interface KnnOptions {
@@ -73,11 +73,11 @@ export class ExampleIndex {
 
   static async build(vectors: readonly Float32Array[], labels: Int32Array, classes: number, opts: KnnOptions = {}): Promise<ExampleIndex> {
     const dim = vectors[0]?.length ?? 1;
-    const index =
-      vectors.length <= FLAT_LIMIT
-        ? createVectorIndex({ kind: 'flat', dim, capacity: Math.max(1, vectors.length) })
-        : createVectorIndex({ kind: 'hnsw', dim, capacity: vectors.length, m: 16, efConstruction: 100, ef: 64, randomSeed: 100 });
-    await index.addMany(vectors.map((vector, i) => ({ id: String(i), vector })));
+    // a large HNSW graph is built in a worker thread: loading a model must not stall a serving process
+    const index = await buildVectorIndex(
+      vectors.length <= FLAT_LIMIT ? { kind: 'flat', dim } : { kind: 'hnsw', dim, m: 16, efConstruction: 100, ef: 64, randomSeed: 100 },
+      vectors.map((vector, i) => ({ id: String(i), vector })),
+    );
     return new ExampleIndex(index, labels, classes, opts.k ?? 10, opts.tau ?? 0.1);
   }
 

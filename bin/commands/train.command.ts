@@ -22,6 +22,8 @@ export function registerTrainCommands(program: Command): Command {
         const r = await trainFromCatalog(new CatalogRepository(db), new ModelRegistry(registryRoot(config)), {
           seed: o.seed,
           tune: o.tune,
+          tolerance: config.PROMOTE_TOLERANCE,
+          itemFeatures: config.RECOMMEND_ITEM_FEATURES,
           onProgress: progress,
         });
         const result = {

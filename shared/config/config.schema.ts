@@ -106,6 +106,11 @@ export const configSchema = z.object({
   RECOMMEND_DEFAULT_K: int(1, 1000).default(10),
   /** Users whose model candidates are cached (invalidated by a new event or a new model); 0 turns it off. */
   RECOMMEND_CACHE_SIZE: int(0, 10_000_000).default(10_000),
+  /**
+   * Item fields whose values are the recommender's side features (EASE side information and
+   * the content source): `category` or attribute names; `|` separates several values.
+   */
+  RECOMMEND_ITEM_FEATURES: list((v: string): v is string => /^[A-Za-z0-9_.-]{1,64}$/.test(v), 'a field name (letters, digits, _ . -)').default(['category', 'genres', 'tags']),
   /** Half-life of popularity and taste, in days. */
   RECOMMEND_HALF_LIFE_DAYS: z.coerce.number().positive().max(100_000).default(30),
   /**

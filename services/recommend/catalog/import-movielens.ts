@@ -1,4 +1,4 @@
-import { readMovieLens } from '../eval/movielens.ts';
+import { readMovieLens, type MovieLensData } from '../eval/movielens.ts';
 import type { CatalogRepository } from './catalog.repository.ts';
 import type { EventInput, ItemInput } from './catalog.schema.ts';
 
@@ -21,14 +21,7 @@ export async function importMovieLens(
   batchSize = 5000,
 ): Promise<{ items: number; events: number; duplicates: number; layout: string }> {
   const data = readMovieLens(dir);
-  const items: ItemInput[] = data.items.map((m) => ({
-    id: m.id,
-    title: m.title,
-    description: m.genres.join(', '),
-    category: m.genres[0] ?? null,
-    in_stock: true,
-    attributes: { genres: m.genres.join('|'), ...(m.releaseDate ? { release_date: m.releaseDate } : {}) },
-  }));
+  const items = movieLensItems(data);
   for (let i = 0; i < items.length; i += batchSize) {
     await repo.upsertItems(items.slice(i, i + batchSize));
     onProgress({ stage: 'items', done: Math.min(i + batchSize, items.length), total: items.length });
@@ -47,4 +40,16 @@ export async function importMovieLens(
     onProgress({ stage: 'events', done: Math.min(i + batchSize, data.ratings.length), total: data.ratings.length });
   }
   return { items: items.length, events: accepted, duplicates: data.ratings.length - accepted, layout: data.layout };
+}
+
+/** MovieLens movies as catalog items: title; first genre as category; all genres as text and as the `genres` attribute. */
+export function movieLensItems(data: MovieLensData): ItemInput[] {
+  return data.items.map((m) => ({
+    id: m.id,
+    title: m.title,
+    description: m.genres.join(', '),
+    category: m.genres[0] ?? null,
+    in_stock: true,
+    attributes: { genres: m.genres.join('|'), ...(m.releaseDate ? { release_date: m.releaseDate } : {}) },
+  }));
 }

@@ -5,6 +5,8 @@ import { historyOf } from '../models/user-history.ts';
 import type { MovieLensData, MovieLensRating } from './movielens.ts';
 import { rankingMetrics, type RankedUser } from './ranking-metrics.ts';
 import { stratifiedSplit } from './stratified-split.ts';
+import { movieLensItems } from '../catalog/import-movielens.ts';
+import { itemSideFeatures } from '../training/item-side-features.ts';
 
 export interface ModelFigures {
   map: number;
@@ -42,8 +44,10 @@ export interface EvaluateOptions {
   k?: number;
   /** @defaultValue 0.75 */
   ratio?: number;
-  /** Use the genres as content vectors. @defaultValue true */
+  /** Give the recommender the items' side features (the genres), as training from the catalog does. @defaultValue true */
   genreVectors?: boolean;
+  /** Item fields used as side features (RECOMMEND_ITEM_FEATURES). @defaultValue DEFAULT_ITEM_FEATURES */
+  itemFeatures?: readonly string[];
   training?: Omit<TrainRecommenderOptions, 'onProgress'>;
   onProgress?: (message: string) => void;
 }
@@ -67,7 +71,8 @@ export function evaluateRecommender(data: MovieLensData, options: EvaluateOption
   say(`split: ${train.length} training and ${test.length} test ratings (seed ${seed})`);
 
   const itemIds = data.items.length ? data.items.map((i) => i.id) : [...new Set(data.ratings.map((r) => r.itemId))];
-  const catalogue = { itemIds, ...(options.genreVectors ?? true ? genreVectors(data, itemIds) : {}) };
+  // the side features `affinity train recommend` gives the served model, from the items as `affinity import movielens` stores them
+  const catalogue = data.items.length && (options.genreVectors ?? true) ? itemSideFeatures(movieLensItems(data), options.itemFeatures) : { itemIds };
   const model = trainRecommender(train.map(asInteraction), catalogue, { seed, k, ...options.training, onProgress: say });
 
   const histories = groupByUser(train);
@@ -130,18 +135,3 @@ function groupByUser(rows: readonly MovieLensRating[]): Map<string, MovieLensRat
   return m;
 }
 
-/** One-hot genre vectors per item, in `itemIds` order. */
-export function genreVectors(data: MovieLensData, itemIds: readonly string[]): { vectors: Float32Array; dimension: number } | Record<string, never> {
-  const dimension = data.genres.length;
-  if (dimension === 0) return {};
-  const byId = new Map(data.items.map((it) => [it.id, it]));
-  const index = new Map(data.genres.map((g, i) => [g, i]));
-  const vectors = new Float32Array(itemIds.length * dimension);
-  itemIds.forEach((id, i) => {
-    for (const g of byId.get(id)?.genres ?? []) {
-      const x = index.get(g);
-      if (x !== undefined) vectors[i * dimension + x] = 1;
-    }
-  });
-  return { vectors, dimension };
-}

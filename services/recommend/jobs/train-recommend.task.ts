@@ -34,6 +34,7 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       seed: args.seed,
       tune: args.tune,
       tolerance: config.PROMOTE_TOLERANCE,
+      itemFeatures: config.RECOMMEND_ITEM_FEATURES,
       onProgress: progress,
     });
     return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, metrics: r.version.manifest.metrics, seconds: r.seconds };

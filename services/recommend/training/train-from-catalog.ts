@@ -10,6 +10,7 @@ import { recommenderFromBuffers, recommenderToBuffers, type RecommenderManifest 
 import { trainRecommender, type TrainRecommenderOptions } from '../models/train-recommender.ts';
 import type { TrainedRecommender } from '../models/trained-recommender.ts';
 import { EVENT_WEIGHTS } from './event-weights.ts';
+import { DEFAULT_ITEM_FEATURES, itemSideFeatures } from './item-side-features.ts';
 
 export const RECOMMEND_KIND = 'recommend';
 const MODEL_MANIFEST = 'recommender.json';
@@ -32,7 +33,11 @@ export interface TrainOutcome {
 export async function trainFromCatalog(
   repo: CatalogRepository,
   registry: ModelRegistry,
-  opts: TrainRecommenderOptions & { tolerance?: number } = {},
+  opts: TrainRecommenderOptions & {
+    tolerance?: number;
+    /** Item fields (`category` or attribute names) whose values are side features. @defaultValue DEFAULT_ITEM_FEATURES */
+    itemFeatures?: readonly string[];
+  } = {},
 ): Promise<TrainOutcome> {
   const started = performance.now();
   const say = opts.onProgress ?? (() => undefined);
@@ -45,7 +50,7 @@ export async function trainFromCatalog(
     weight: EVENT_WEIGHTS[e.type],
     timestamp: Math.floor(e.ts / 1000),
   }));
-  const model = trainRecommender(interactions, { itemIds: items.map((i) => i.id) }, opts);
+  const model = trainRecommender(interactions, itemSideFeatures(items, opts.itemFeatures ?? DEFAULT_ITEM_FEATURES), opts);
   const metric = model.report.validation?.blend ?? 0;
   const { manifest, files } = recommenderToBuffers(model);
   const folder: FolderFile[] = [

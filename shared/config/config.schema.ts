@@ -83,7 +83,7 @@ export const configSchema = z.object({
    * CPU niceness (0–19) of training and of the worker process, so that on a shared machine
    * the API's requests win the cores from a retraining run.
    */
-  WORKER_NICE: int(0, 19).default(10),
+  WORKER_NICE: int(0, 19).default(19),
   /** A candidate is promoted unless its main metric is worse than the current one's by more than this. */
   PROMOTE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.005),
   /**

@@ -22,7 +22,7 @@ describe('buildVectorIndex', () => {
   it('reports a bad vector with its code, from the thread as from here', async () => {
     const entries = randomVectors(THREAD_BUILD_MIN, 8, 43).map((vector, i) => ({ id: `e${i}`, vector }));
     await expect(buildVectorIndex({ kind: 'hnsw', dim: 9 }, entries)).rejects.toMatchObject({ code: 'VECTOR_DIM_MISMATCH' });
-    entries[THREAD_BUILD_MIN - 1] = { id: 'bad', vector: new Float32Array(8).fill(Number.NaN) };
+    entries[THREAD_BUILD_MIN - 1] = { id: 'bad', vector: new Array<number>(8).fill(Number.NaN) };
     await expect(buildVectorIndex({ kind: 'hnsw', dim: 8 }, entries)).rejects.toMatchObject({ code: 'VECTOR_NOT_FINITE' });
     expect((await buildVectorIndex({ kind: 'flat', dim: 8 }, entries.slice(0, 10))).size).toBe(10);
   });

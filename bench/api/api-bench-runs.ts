@@ -54,6 +54,7 @@ export function summariseRuns(runs: readonly ApiBenchRun[], p99TargetsMs: Record
         requests: sum('requests'),
         errors: sum('errors'),
         non_2xx: sum('non_2xx'),
+        cpu_steal_pct: med('cpu_steal_pct'),
         p99_over_p50: p50 > 0 ? round(p99 / p50) : 0,
         ...(target ? { p99_over_target: round(p99 / target) } : {}),
         p99_runs: figures.map((f) => f.p99_ms),

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { cpuSample, stealPct } from '../support/cpu-steal.ts';
 import { freePort, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { loadConfig } from '../../shared/config/index.ts';
@@ -27,6 +28,8 @@ export interface RouteFigures {
   requests: number;
   errors: number;
   non_2xx: number;
+  /** CPU time the hypervisor gave other guests during the run, % (see bench/support/cpu-steal.ts). */
+  cpu_steal_pct: number;
 }
 
 /** The admin key the benchmarked server is given (AFFINITY_ADMIN_KEY): requests pay for authentication as in production. */
@@ -35,6 +38,7 @@ const BENCH_KEY = `aff_bench_${randomBytes(32).toString('base64url')}`;
 /** Runs autocannon against one route family; `paths` are cycled through. */
 async function hammer(base: string, paths: string[], connections: number, seconds: number, amount?: number): Promise<RouteFigures> {
   let i = 0;
+  const cpu = cpuSample();
   const result = await autocannon({
     url: base,
     headers: { authorization: `Bearer ${BENCH_KEY}` },
@@ -51,6 +55,7 @@ async function hammer(base: string, paths: string[], connections: number, second
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non_2xx: result.non2xx,
+    cpu_steal_pct: stealPct(cpu),
   };
 }
 

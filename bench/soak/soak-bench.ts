@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { cpuSample, stealPct } from '../support/cpu-steal.ts';
 import { freePort, until, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
@@ -209,7 +210,9 @@ export async function runSoakBench(opts: SoakOptions) {
       rss.api_warm_mib = rssMiB(api.pid);
       rss.worker_warm_mib = rssMiB(worker.pid);
     }, Math.round(opts.duration * 200));
+    const cpu = cpuSample();
     const loaded = await Promise.all(routes.map((r) => drive(base, headers, r, opts.duration, timeline)));
+    const steal = stealPct(cpu);
     clearInterval(watcher);
     clearTimeout(warmTimer);
     rss.api_end_mib = rssMiB(api.pid);
@@ -242,7 +245,7 @@ export async function runSoakBench(opts: SoakOptions) {
       rss: { ...rss, api_growth_after_warmup_pct: apiGrowth, worker_growth_after_warmup_pct: growth(rss.worker_warm_mib, rss.worker_end_mib) },
       nightly: { state: nightlyState, seconds: nightlySeconds },
       timeline: timeline.summary(),
-      machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadavg_1m: os.loadavg()[0] },
+      machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadavg_1m: os.loadavg()[0], cpu_steal_pct: steal },
       targets: { fivexx: 0, p99_vs_idle_max: 2, rss_growth_pct_max: 10 },
       met: {
         no_5xx: fivexx === 0 && connectionErrors === 0,

@@ -18,7 +18,9 @@ process.once('message', async (m) => {
   }
   try {
     const { trainChatModelTask } = await import('./train-chat-model.task.ts');
-    const result = await trainChatModelTask(m.args, (message) => process.send({ type: 'progress', message }));
+    // a parent gone in the meantime: stop quietly (a failed send without a callback is an unhandled 'error' event)
+    const progress = (message) => process.connected && process.send({ type: 'progress', message }, (err) => err && process.exit(1));
+    const result = await trainChatModelTask(m.args, progress);
     process.send({ type: 'result', result }, () => process.exit(0));
   } catch (err) {
     process.send({ type: 'error', code: err?.code, message: err instanceof Error ? err.message : String(err) }, () => process.exit(1));

@@ -5,7 +5,7 @@ import { corrupt, readIndexFolder, writeIndexFolder } from './index-files.ts';
 import { IndexLifecycle } from './index-lifecycle.ts';
 import { TopK } from './top-k.ts';
 import type { SearchHit, SearchOptions, Vector, VectorEntry, VectorIndex, VectorMetric } from './vector-index.ts';
-import { checkDim, checkId, checkK, checkMetric, checkPositiveInt, checkVector, copyVector } from './vector-input.ts';
+import { checkDim, checkId, checkK, checkMetric, checkPositiveInt, checkVector, copyVector, checkNewEntries } from './vector-input.ts';
 
 export interface FlatIndexOptions {
   dim: number;
@@ -66,13 +66,7 @@ export class FlatIndex implements VectorIndex {
   async addMany(entries: Iterable<VectorEntry>): Promise<void> {
     this.life.assertWritable();
     const batch = [...entries];
-    const seen = new Set<string>();
-    batch.forEach(({ id, vector }, i) => {
-      checkId(id);
-      if (this.rowOf.has(id) || seen.has(id)) throw appError('VECTOR_ID_EXISTS', `id "${id}" is already in the index (upsert replaces)`, { id });
-      seen.add(id);
-      checkVector(vector, this.dim, `vector ${i} (id "${id}")`);
-    });
+    checkNewEntries(batch, (id) => this.rowOf.has(id), this.dim);
     this.reserve(this.ids.length + batch.length);
     for (const { id, vector } of batch) this.put(this.ids.length, id, vector);
   }

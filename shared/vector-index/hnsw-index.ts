@@ -4,7 +4,7 @@ import { appError } from '../errors/index.ts';
 import { corrupt, readIndexFolder, writeIndexFolder } from './index-files.ts';
 import { IndexLifecycle } from './index-lifecycle.ts';
 import type { SearchHit, SearchOptions, Vector, VectorEntry, VectorIndex, VectorMetric } from './vector-index.ts';
-import { checkDim, checkId, checkK, checkMetric, checkPositiveInt, checkVector } from './vector-input.ts';
+import { checkDim, checkId, checkK, checkMetric, checkPositiveInt, checkVector, checkNewEntries } from './vector-input.ts';
 
 type NativeIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
 
@@ -139,13 +139,7 @@ export class HnswIndex implements VectorIndex {
     const batch = [...entries];
     return this.exclusive(async () => {
       this.life.assertWritable();
-      const seen = new Set<string>();
-      batch.forEach(({ id, vector }, i) => {
-        checkId(id);
-        if (this.labelOf.has(id) || seen.has(id)) throw appError('VECTOR_ID_EXISTS', `id "${id}" is already in the index (upsert replaces)`, { id });
-        seen.add(id);
-        checkVector(vector, this.dim, `vector ${i} (id "${id}")`);
-      });
+      checkNewEntries(batch, (id) => this.labelOf.has(id), this.dim);
       this.reserve(batch.length);
       let sliceStart = performance.now();
       for (let i = 0; i < batch.length; i++) {

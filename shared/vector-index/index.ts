@@ -10,6 +10,7 @@ import type { VectorEntry, VectorIndex } from './vector-index.ts';
 import type { HnswBuildArgs } from './hnsw-build.task.ts';
 import { appError } from '../errors/index.ts';
 import { runInThread } from '../queues/run-in-thread.ts';
+import { checkNewEntries } from './vector-input.ts';
 
 export type { SearchHit, SearchOptions, Vector, VectorEntry, VectorIndex, VectorMetric } from './vector-index.ts';
 export { FlatIndex, type FlatIndexOptions } from './flat-index.ts';
@@ -45,10 +46,9 @@ export async function buildVectorIndex(options: VectorIndexOptions, entries: rea
   const { kind: _kind, ...hnsw } = options;
   const dim = hnsw.dim;
   const vectors = new Float32Array(entries.length * dim);
-  entries.forEach((e, i) => {
-    if (e.vector.length !== dim) throw appError('VECTOR_DIM_MISMATCH', `vector ${i} (id "${e.id}") has dimension ${e.vector.length}, the index ${dim}`, { id: e.id });
-    vectors.set(e.vector, i * dim);
-  });
+  // checked here, before a thread starts: bad input fails as it would in place
+  checkNewEntries(entries, () => false, dim);
+  entries.forEach((e, i) => vectors.set(e.vector, i * dim));
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'affinity-hnsw-'));
   try {
     const dir = path.join(tmp, 'index');

@@ -1,6 +1,6 @@
 // Checks shared by every backend, so they all refuse the same inputs with the same codes.
 import { appError } from '../errors/index.ts';
-import type { Vector, VectorMetric } from './vector-index.ts';
+import type { Vector, VectorEntry, VectorMetric } from './vector-index.ts';
 
 /** Throws `VECTOR_DIM_MISMATCH` or `VECTOR_NOT_FINITE`; `what` names the vector in the message. */
 export function checkVector(vector: Vector, dim: number, what: string): void {
@@ -15,6 +15,20 @@ export function checkVector(vector: Vector, dim: number, what: string): void {
     const x = vector[i] as number;
     if (x - x !== 0) throw appError('VECTOR_NOT_FINITE', `${what}[${i}] is ${String(x)}; every component must be a finite number`, { index: i });
   }
+}
+
+/**
+ * Checks a batch to add: valid ids, none already in the index (`has`) or twice in the batch,
+ * every vector of `dim` finite numbers. Throws before anything is added.
+ */
+export function checkNewEntries(batch: readonly VectorEntry[], has: (id: string) => boolean, dim: number): void {
+  const seen = new Set<string>();
+  batch.forEach(({ id, vector }, i) => {
+    checkId(id);
+    if (has(id) || seen.has(id)) throw appError('VECTOR_ID_EXISTS', `id "${id}" is already in the index (upsert replaces)`, { id });
+    seen.add(id);
+    checkVector(vector, dim, `vector ${i} (id "${id}")`);
+  });
 }
 
 export function checkId(id: string): void {

@@ -19,7 +19,7 @@ describe('buildVectorIndex', () => {
     expect((await threaded.search(vectors[0]!, 1))[0]!.id).toBe('new');
   });
 
-  it('reports a bad vector with its code, from the thread as from here', async () => {
+  it('refuses a bad vector with its code, as a build in place does', async () => {
     const entries = randomVectors(THREAD_BUILD_MIN, 8, 43).map((vector, i) => ({ id: `e${i}`, vector }));
     await expect(buildVectorIndex({ kind: 'hnsw', dim: 9 }, entries)).rejects.toMatchObject({ code: 'VECTOR_DIM_MISMATCH' });
     entries[THREAD_BUILD_MIN - 1] = { id: 'bad', vector: new Array<number>(8).fill(Number.NaN) };

@@ -3,7 +3,7 @@
 // route so each has its own latency figures), RSS of both processes sampled over time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -21,6 +21,8 @@ export interface SoakOptions {
   duration: number;
   /** Multiplies every route's request rate. */
   rateScale: number;
+  /** API processes serving the port (API_PROCESSES). */
+  processes: number;
   progress: (line: string) => void;
 }
 
@@ -39,15 +41,42 @@ interface RouteFigures {
   statuses: Record<string, number>;
 }
 
-/** Resident set size of a process in MiB (Linux /proc). */
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return 0;
+/** Resident set size of a process in KiB (Linux /proc); 0 when it is gone. */
+function rssKiB(pid: number): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 102.4) / 10 : 0;
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   } catch {
     return 0;
   }
+}
+
+/** The processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // the parent pid is the fourth field, after the command name in parentheses
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // ended since the listing
+    }
+  }
+  return out;
+}
+
+/** Resident set size in MiB of a process and every process under it (a cluster's primary and its API processes). */
+function rssMiB(pid: number | undefined): number {
+  if (!pid) return 0;
+  let kib = 0;
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    kib += rssKiB(p);
+    todo.push(...childrenOf(p));
+  }
+  return Math.round(kib / 102.4) / 10;
 }
 
 /** Latencies of every route together, per window of the run: where in time the slow requests were. */
@@ -135,14 +164,14 @@ export async function runSoakBench(opts: SoakOptions) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const cli = path.resolve('bin/affinity.mjs');
-    const api = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const api = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', API_PROCESSES: String(opts.processes) }, stdio: ['ignore', 'ignore', 'inherit'] });
     const worker = spawn(process.execPath, [cli, 'work'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     procs.push(api, worker);
     const headers = { authorization: `Bearer ${adminKey}` };
     const call = (method: string, route: string, body?: unknown) =>
       fetch(`${base}${route}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
     opts.progress('waiting for the API and the chat models (trained at first start) …');
-    await waitReady(base, api, 180_000);
+    await waitReady(base, api, 180_000, { processes: opts.processes, headers });
     const sessions: string[] = [];
     for (let i = 0; i < 20; i++) sessions.push(((await (await call('POST', '/v1/chat/sessions', {})).json()) as { session_id: string }).session_id);
     await until('chat replies', 600_000, async () => (await call('POST', `/v1/chat/sessions/${sessions[0]}/messages`, { text: 'where is my order' })).status === 200, 500);
@@ -238,6 +267,8 @@ export async function runSoakBench(opts: SoakOptions) {
     return {
       duration_s: opts.duration,
       request_rate_per_s: routes.reduce((a, r) => a + r.rate, 0),
+      // the API's RSS is that of all of its processes together
+      api_processes: opts.processes,
       requests,
       connection_errors: connectionErrors,
       errors_by_status: errorsByStatus,

@@ -24,12 +24,20 @@ export async function until(what: string, timeoutMs: number, probe: () => Promis
   throw new Error(`${what}: not within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-/** Waits until the server at `base` answers /readyz with 200; fails at once if `child` exits. */
-export async function waitReady(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * Waits until the server at `base` answers /readyz with 200 and, for a cluster of `processes`
+ * API processes, until /metrics counts that many ready (`affinity_api_processes_ready`); fails
+ * at once if `child` exits. `headers` authenticate the scrape.
+ */
+export async function waitReady(base: string, child: ChildProcess, timeoutMs: number, opts: { processes?: number; headers?: Record<string, string> } = {}): Promise<void> {
   let exited = false;
   await until('the server to be ready', timeoutMs, async () => {
     exited = child.exitCode !== null;
-    return exited || (await fetch(`${base}/readyz`)).status === 200;
+    if (exited) return true;
+    if ((await fetch(`${base}/readyz`, { headers: opts.headers })).status !== 200) return false;
+    if ((opts.processes ?? 1) <= 1) return true;
+    const text = await (await fetch(`${base}/metrics`, { headers: opts.headers })).text();
+    return Number(/^affinity_api_processes_ready (\d+)/m.exec(text)?.[1] ?? 0) >= opts.processes!;
   });
   if (exited) throw new Error(`the server exited with code ${child.exitCode}`);
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { runSoakBench } from '../../bench/soak/soak-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
@@ -15,10 +16,11 @@ export function registerBenchSoakCommand(bench: Command): void {
     .description('the whole system (API + worker processes, ML-100K) under a fixed mixed request rate while the nightly flow retrains')
     .option('--duration <s>', 'seconds of mixed load', positive, 300)
     .option('--rate-scale <x>', 'multiplies every route\'s request rate (105 req/s in all at 1)', positive, 1)
+    .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', (v: string) => Math.max(1, Math.floor(positive(v))), os.availableParallelism())
     .option('--json', 'print one JSON object as the last line of stdout')
-    .action(async (o: { duration: number; rateScale: number; json?: boolean }) => {
+    .action(async (o: { duration: number; rateScale: number; processes: number; json?: boolean }) => {
       const config = loadConfig();
-      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, rateScale: o.rateScale, progress });
+      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, rateScale: o.rateScale, processes: o.processes, progress });
       printResult(r, o, () =>
         [
           ...Object.entries(r.routes).map(

@@ -1,15 +1,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
+import cluster from 'node:cluster';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
-import { createLogger } from '../../shared/logging/logger.ts';
+import { createLogger, type Logger } from '../../shared/logging/logger.ts';
+import { runApiCluster } from '../../shared/process/index.ts';
 import { composeApi } from '../compose-api.ts';
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
+
+/** The workers in a process of their own: a long training run never slows a request. */
+function spawnWorkerProcess(log: Logger, stopping: () => boolean): ChildProcess {
+  // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
+  const child = spawn(process.execPath, [CLI, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: process.env });
+  child.on('exit', (code, signal) => {
+    if (!stopping()) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
+  });
+  return child;
+}
 
 /**
  * Runs the API: listens at once (answering 503 until the models are loaded), loads them in
  * the background, and on SIGTERM/SIGINT stops accepting, drains in-flight requests and exits.
+ * With API_PROCESSES > 1 this process is the primary of a cluster of that many API processes
+ * on one port (and starts the worker process, if asked); each of them runs `serve`.
  */
 async function serve(withWorkers: boolean): Promise<void> {
   const config = loadConfig();
@@ -17,14 +33,17 @@ async function serve(withWorkers: boolean): Promise<void> {
   let stopping = false;
   let workerProcess: ChildProcess | undefined;
   let inProcessWorkers: { close(): Promise<void> } | undefined;
-  if (withWorkers && config.START_MODE === 'two-processes') {
-    // the workers in a process of their own: a long training run never slows a request
-    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
-    // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
-    workerProcess = spawn(process.execPath, [cli, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: process.env });
-    workerProcess.on('exit', (code, signal) => {
-      if (!stopping) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
-    });
+  if (withWorkers && config.START_MODE === 'two-processes') workerProcess = spawnWorkerProcess(log, () => stopping);
+  if (config.API_PROCESSES > 1 && cluster.isPrimary) {
+    const api = runApiCluster({ processes: config.API_PROCESSES, exec: CLI, args: ['serve'], log });
+    const stop = (signal: string) => {
+      stopping = true;
+      workerProcess?.kill('SIGTERM');
+      api.stop(signal);
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    return;
   }
   const api = composeApi(config, log);
   if (withWorkers && config.START_MODE === 'one-process') {
@@ -32,9 +51,27 @@ async function serve(withWorkers: boolean): Promise<void> {
     // job metrics on the API's /metrics: one process, one scrape target
     inProcessWorkers = await composeWorkers(config, log, { metrics: api.metrics });
   }
-  const server: Server = await new Promise((resolve) => {
-    const s = api.app.listen(config.PORT, config.HOST, () => resolve(s));
+  const started = api.start().catch((err: unknown) => {
+    log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');
   });
+  // in a cluster a process takes connections once its models are loaded, so that one
+  // (re)starting never answers 503 while the others can serve
+  if (cluster.isWorker) await started;
+  // not app.listen: express 5 calls its callback with a listen error too (port in use), which
+  // would read as listening
+  const server: Server = createServer(api.app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    log.fatal({ err, port: config.PORT, host: config.HOST }, `cannot listen on ${config.HOST}:${config.PORT}`);
+    process.exit(1);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, host: config.HOST }, `Affinity API listening on http://localhost:${port}`);
@@ -59,9 +96,6 @@ async function serve(withWorkers: boolean): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  api.start().catch((err: unknown) => {
-    log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');
-  });
   api.auth
     .firstStartKey()
     .then((key) => key && printFirstKey(key))

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { inApiCluster } from '../../shared/process/index.ts';
 import type { Config } from '../../shared/config/index.ts';
 import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
@@ -33,7 +34,8 @@ export function threadPlan(config: Config, cores = os.availableParallelism()): {
  */
 export function createEmbedding(config: Config, deps: { log: Logger; metrics: MetricsRegistry }): EmbeddingModule {
   const log = deps.log.child({ module: 'embed' });
-  const threads = threadPlan(config);
+  // the processes of an API cluster share the cores
+  const threads = threadPlan(config, inApiCluster() ? Math.max(1, Math.floor(os.availableParallelism() / config.API_PROCESSES)) : undefined);
   const service = new EmbedService({
     maxBatchSize: config.EMBED_MAX_BATCH,
     maxBatchTokens: config.EMBED_MAX_BATCH_TOKENS,

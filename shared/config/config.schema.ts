@@ -64,6 +64,12 @@ export const configSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('affinity'),
   /** `npm start` runs the API and the workers: in one process, two processes, or the API only. */
   START_MODE: z.enum(['one-process', 'two-processes', 'api-only']).default('two-processes'),
+  /**
+   * Processes serving the API on one port (node:cluster): up to one per core uses every core
+   * for requests; each holds its own models and caches (memory × this). 1 = the API in the
+   * process started.
+   */
+  API_PROCESSES: int(1, 64).default(1),
   /** The nightly retraining flow's schedule (cron) and time zone; `off` disables it. */
   NIGHTLY_CRON: z
     .string()
@@ -243,3 +249,12 @@ export const configSchema = z.object({
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Settings that are valid alone but not together: one line per conflict. */
+export function configConflicts(c: z.infer<typeof configSchema>): string[] {
+  const conflicts: string[] = [];
+  if (c.API_PROCESSES > 1 && c.START_MODE === 'one-process') {
+    conflicts.push(`API_PROCESSES: ${c.API_PROCESSES} serving processes cannot share one process with the workers (START_MODE=one-process); use START_MODE=two-processes`);
+  }
+  return conflicts;
+}

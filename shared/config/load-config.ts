@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { appError } from '../errors/index.ts';
-import { configSchema, type Config } from './config.schema.ts';
+import { configConflicts, configSchema, type Config } from './config.schema.ts';
 
 /**
  * Reads the configuration from an environment once, validates it and freezes it.
@@ -20,6 +20,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       issues: z.treeifyError(parsed.error),
     });
   }
+  const conflicts = configConflicts(parsed.data);
+  if (conflicts.length) throw appError('CONFIG_INVALID', `invalid configuration:\n  ${conflicts.join('\n  ')}`, { conflicts });
   return Object.freeze(parsed.data);
 }
 

@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   // storage
   STORAGE_FAILED: { status: 500, message: 'the database failed' },
 
+  // observability
+  METRICS_UNAVAILABLE: { status: 503, message: "the metrics of the API's other processes could not be collected; retry" },
+
   // catalog and events
   ITEM_NOT_FOUND: { status: 404, message: 'no such item' },
   ITEMS_BATCH_TOO_LARGE: { status: 400, message: 'too many items in one batch' },

@@ -15,8 +15,36 @@ const readiness = z.strictObject({
   checks: z.record(z.string(), z.boolean()),
 });
 
-/** `/healthz` (the process answers), `/readyz` (every part can serve) and `/metrics` (Prometheus). */
+/** Each check's answer (a check that throws is not ready), and whether all are ready. */
+async function readinessOf(checks: readonly ReadinessCheck[]): Promise<{ ready: boolean; checks: Record<string, boolean> }> {
+  const answers: Record<string, boolean> = {};
+  for (const c of checks) {
+    try {
+      answers[c.name] = await c.check();
+    } catch {
+      answers[c.name] = false;
+    }
+  }
+  return { ready: Object.values(answers).every(Boolean), checks: answers };
+}
+
+const READY_GAUGE = 'affinity_api_processes_ready';
+
+/**
+ * `/healthz` (the process answers), `/readyz` (every part can serve) and `/metrics`
+ * (Prometheus, with `affinity_api_processes_ready`: 1 when this process is ready, and over a
+ * cluster of API processes the number that are).
+ */
 export function probeRoutes(opts: { metrics: MetricsRegistry; readiness?: readonly ReadinessCheck[] }): ApiRoutes {
+  if (!opts.metrics.registry.getSingleMetric(READY_GAUGE)) {
+    opts.metrics.gauge({
+      name: READY_GAUGE,
+      help: 'API processes whose every part can serve (/readyz), summed over the processes of a cluster',
+      async collect() {
+        this.set((await readinessOf(opts.readiness ?? [])).ready ? 1 : 0);
+      },
+    });
+  }
   const routes = new ApiRoutes('health');
   routes.get(
     '/healthz',
@@ -40,15 +68,7 @@ export function probeRoutes(opts: { metrics: MetricsRegistry; readiness?: readon
       },
     },
     async (_req, res) => {
-      const checks: Record<string, boolean> = {};
-      for (const c of opts.readiness ?? []) {
-        try {
-          checks[c.name] = await c.check();
-        } catch {
-          checks[c.name] = false;
-        }
-      }
-      const ready = Object.values(checks).every(Boolean);
+      const { ready, checks } = await readinessOf(opts.readiness ?? []);
       res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
     },
   );

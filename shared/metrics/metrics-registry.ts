@@ -1,10 +1,14 @@
 import client from 'prom-client';
+import { clusterMetrics, inApiCluster, shareRegistry } from '../process/cluster-metrics.ts';
 
 export type { Registry, Histogram, Counter, Gauge } from 'prom-client';
 
 /**
  * One Prometheus registry per process (or per app in tests), with the default process
- * metrics and the HTTP request histogram every route reports into.
+ * metrics and the HTTP request histogram every route reports into. In a cluster of API
+ * processes (API_PROCESSES > 1) `render` gives the sum over all of them: counters and
+ * histograms add up; a gauge adds up unless it says otherwise (`aggregator: 'max'` for one
+ * every process reads from the same place, such as a queue's depth).
  */
 export class MetricsRegistry {
   readonly registry = new client.Registry();
@@ -18,6 +22,7 @@ export class MetricsRegistry {
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     });
+    shareRegistry(this.registry);
   }
 
   histogram<L extends string>(cfg: client.HistogramConfiguration<L>): client.Histogram<L> {
@@ -37,6 +42,6 @@ export class MetricsRegistry {
   }
 
   async render(): Promise<string> {
-    return this.registry.metrics();
+    return inApiCluster() ? clusterMetrics() : this.registry.metrics();
   }
 }

@@ -14,6 +14,8 @@ export interface ServedModel {
  */
 export function registerModelVersions(metrics: MetricsRegistry, served: () => ServedModel[]): void {
   metrics.gauge({
+    // the same in every API process: not to be summed over a cluster
+    aggregator: 'max',
     name: 'affinity_model_version_info',
     help: 'The model version in service per kind (value 1; the version is the label)',
     labelNames: ['kind', 'version'],

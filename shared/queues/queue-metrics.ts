@@ -11,6 +11,8 @@ import type { JobQueue } from './job-queue.ts';
 export function registerQueueMetrics(metrics: MetricsRegistry, queue: JobQueue, log: Logger): void {
   let warned = false;
   metrics.gauge({
+    // the same in every API process: not to be summed over a cluster
+    aggregator: 'max',
     name: 'affinity_queue_jobs',
     help: 'Jobs per state in each queue (read from Redis at scrape time)',
     labelNames: ['queue', 'state'],

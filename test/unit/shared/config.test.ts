@@ -27,4 +27,11 @@ describe('loadConfig', () => {
     expect((caught as Error).message).toMatch(/PORT/);
     expect((caught as Error).message).toMatch(/EMBED_DEVICE/);
   });
+
+  it('refuses settings that conflict: several API processes with the workers inside the API (START_MODE=one-process)', () => {
+    expect(loadConfig({ API_PROCESSES: '2' }).API_PROCESSES).toBe(2);
+    expect(loadConfig({ START_MODE: 'one-process' }).API_PROCESSES).toBe(1);
+    expect(() => loadConfig({ API_PROCESSES: '2', START_MODE: 'one-process' })).toThrow(/API_PROCESSES: 2 serving processes cannot share one process with the workers/);
+    expect(() => loadConfig({ API_PROCESSES: '0' })).toThrow(/API_PROCESSES/);
+  });
 });

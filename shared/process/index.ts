@@ -1,0 +1,3 @@
+export { runApiCluster, type ApiClusterOptions } from './api-cluster.ts';
+export { clusterMetrics, inApiCluster, shareRegistry } from './cluster-metrics.ts';
+export { lowerProcessPriority } from './lower-priority.ts';

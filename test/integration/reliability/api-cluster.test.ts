@@ -1,0 +1,118 @@
+// API_PROCESSES=2: `affinity serve` as the primary of two real API processes on one port.
+// Connections are spread over both, /metrics answers for both together, a process that dies is
+// replaced while the other keeps serving, SIGTERM stops them all, and a process that cannot
+// start (port taken) ends in a clear failure rather than an endless restart loop; so does a
+// single API process (it used to log "listening" on a port another process held).
+import http from 'node:http';
+import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AffinityProcess, spawnAffinity, systemEnv, untilReady } from '../../support/affinity-process.ts';
+import { deleteKeysUnder, freePort, testRedis, until, type TestRedis } from '../../support/redis.ts';
+
+/** A GET on a connection of its own (no keep-alive), so that the primary hands each to the next process. */
+function getOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
+}
+
+const metric = (text: string, series: string): number => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+};
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Pids of the "API process started" log lines so far. */
+const startedPids = (out: string): number[] =>
+  out
+    .split('\n')
+    .filter((l) => l.includes('"msg":"API process started"'))
+    .map((l) => (JSON.parse(l) as { pid: number }).pid);
+
+describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
+  let redis: TestRedis;
+  let dataDir: string;
+  let env: Record<string, string>;
+  let base: string;
+  let api: AffinityProcess | undefined;
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'affinity-cluster-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = { ...systemEnv(dataDir, redis.url), PORT: String(port), HOST: '127.0.0.1', API_PROCESSES: '2', LOG_LEVEL: 'info' };
+  });
+  afterAll(async () => {
+    await api?.stop('SIGKILL');
+    await deleteKeysUnder(redis.url, `${env.REDIS_PREFIX}:`);
+    await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('spreads connections, sums metrics, replaces a dead process and stops cleanly', { timeout: 120_000 }, async () => {
+    api = spawnAffinity(['serve'], env);
+    await untilReady(api, base);
+    const ready = async () => metric(await (await fetch(`${base}/metrics`)).text(), 'affinity_api_processes_ready');
+    await until('both processes ready', 60_000, async () => (await ready()) === 2, 200);
+    const [first, second] = startedPids(api.output());
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(first).not.toBe(second);
+    expect(first).not.toBe(api.child.pid);
+
+    // 40 requests on 40 connections: answered by both processes, counted once each in the sum
+    const statuses = await Promise.all(Array.from({ length: 40 }, () => getOnNewConnection(`${base}/v1/items/no-such-item`)));
+    expect(statuses.every((s) => s === 404)).toBe(true);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(metric(text, 'affinity_http_request_duration_seconds_count{method="GET",route="/v1/items/:id",status="404"}')).toBe(40);
+
+    // one process killed: the primary starts another; the survivor serves meanwhile
+    process.kill(first!, 'SIGKILL');
+    await until('the primary to notice', 10_000, async () => api!.output().includes('an API process exited; starting another'), 50);
+    const during = await Promise.all(Array.from({ length: 20 }, () => getOnNewConnection(`${base}/healthz`)));
+    expect(during.every((s) => s === 200)).toBe(true);
+    await until('a replacement ready', 60_000, async () => startedPids(api!.output()).length === 3 && (await ready()) === 2, 200);
+    const replacement = startedPids(api.output())[2]!;
+    expect([first, second]).not.toContain(replacement);
+
+    // SIGTERM to the primary: every process drains and exits, the primary with 0
+    expect(await api.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    await until('the API processes gone', 10_000, async () => !alive(second!) && !alive(replacement), 50);
+    expect(api.output()).toContain('every API process stopped');
+  });
+
+  it.each([
+    ['2', 'API processes in a row exited before they could listen'],
+    ['1', 'cannot listen on 127.0.0.1:'],
+  ])('API_PROCESSES=%s on a port already taken: exit 1 with the reason', { timeout: 120_000 }, async (processes, reason) => {
+    const taken = net.createServer();
+    const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as net.AddressInfo).port)));
+    try {
+      const proc = spawnAffinity(['serve'], { ...env, PORT: String(port), API_PROCESSES: processes });
+      const { code } = await proc.exited;
+      expect(code).toBe(1);
+      expect(proc.output()).toContain(reason);
+      expect(proc.output()).not.toContain('Affinity API listening');
+      for (const pid of startedPids(proc.output())) expect(alive(pid)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
+});

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MetricsRegistry } from '../metrics/index.ts';
@@ -12,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
 import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from './openapi-document.ts';
 import { openApiRoutes } from './openapi.routes.ts';
 import { probeRoutes, type ReadinessCheck } from './probe.routes.ts';
+import { requestLog } from './request-log.ts';
 
 export type { AccessControl, ReadinessCheck };
 
@@ -31,7 +30,6 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
 }
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
@@ -45,24 +43,8 @@ export function createApp(opts: AppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet());
-  app.use(
-    pinoHttp({
-      logger: opts.log,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // probes and scrapes would drown the log
-      autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
+  // probes and scrapes would drown the log
+  app.use(requestLog(opts.log, { ignore: PROBES }));
   app.use((req, res, next) => {
     const end = opts.metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => {

@@ -37,6 +37,11 @@ export class LiveCatalog {
     return this.items.size;
   }
 
+  /** Changes with every upsert, removal and reload: what was derived from items' vectors before is stale. */
+  get revision(): number {
+    return this.clock;
+  }
+
   get(id: string): LiveItem | undefined {
     return this.items.get(id);
   }
@@ -116,6 +121,7 @@ export class LiveCatalog {
       else await fresh.remove(id);
     }
     await this.content.swap(fresh);
+    this.clock++;
     this.log.info({ items: this.items.size, index: fresh.kind, ms: Math.round(performance.now() - started) }, 'catalog index built');
   }
 

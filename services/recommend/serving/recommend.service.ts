@@ -24,6 +24,20 @@ export interface RecommendRequest extends ItemFilter {
   contextItems?: string[];
 }
 
+/** What recommendations derive from one state of a user's history (and context items). */
+interface UserState {
+  /** Event count and newest seq: a change means a new state. */
+  state: string;
+  history: HistoryEntry[];
+  excluded: Set<string>;
+  /** The model's candidates (and the model they came from); absent until scored. */
+  list?: ModelCandidates;
+  model?: TrainedRecommender;
+  /** The taste vector (undefined: none) for catalog revision `tasteRevision`. */
+  taste?: Float32Array;
+  tasteRevision?: number;
+}
+
 /** Weight of content neighbours (which also reach items newer than the model) against the model's list, at dense weight 1. */
 const CONTENT_WEIGHT = 0.3;
 /** Candidates fetched per result asked for, before filters, exclusions and diversity. */
@@ -44,11 +58,12 @@ export class RecommendService {
   /** The same model scoring by popularity alone: for users it knows nothing about. */
   private popular: TrainedRecommender | undefined;
   /**
-   * The model's unfiltered candidates per (user, context), for the history state they were
-   * scored on: a new state replaces the entry, so the cache holds one list per user rather
-   * than one per state a user has passed through.
+   * Per (user, context), what one history state gives: the history as scoring reads it, the
+   * excluded items, the model's unfiltered candidates and the taste vector. A new state
+   * replaces the entry, so the cache holds one per user rather than one per state a user has
+   * passed through.
    */
-  private readonly candidates: LRUCache<string, { state: string; list: ModelCandidates }>;
+  private readonly candidates: LRUCache<string, UserState>;
 
   constructor(
     private readonly repo: CatalogRepository,
@@ -100,13 +115,47 @@ export class RecommendService {
     };
   }
 
+  /** The user's derived state for this history and context: cached while neither changes. */
+  private userState(userId: string, events: readonly StoredEvent[], context: readonly string[]): UserState {
+    const key = `${userId}\u0000${context.join(',')}`;
+    const state = `${events.length}\u0000${events.at(-1)?.seq ?? 0}`;
+    const cached = this.cacheEnabled ? this.candidates.get(key) : undefined;
+    if (cached?.state === state) return cached;
+    const now = Date.now();
+    const entry: UserState = {
+      state,
+      history: [...events.map((e) => ({ id: e.item_id, type: e.type, ts: e.ts })), ...context.map((id) => ({ id, type: 'context' as const, ts: now }))],
+      excluded: new Set(events.filter((e) => EXCLUDING_EVENTS.has(e.type)).map((e) => e.item_id)),
+    };
+    if (this.cacheEnabled) this.candidates.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * The taste vector of a history: recency-weighted content vectors. Normalised, so the moment
+   * it is computed at does not change it (every weight decays by the same factor); it is kept
+   * until the history or the catalog's vectors change.
+   */
+  private tasteOf(user: UserState): Float32Array | undefined {
+    const revision = this.catalog.revision;
+    if (user.tasteRevision === revision) return user.taste;
+    user.taste = userVector(
+      user.history.flatMap((h) => {
+        const v = this.catalog.vector(h.id);
+        return v ? [{ vector: v, timestamp: h.ts, weight: h.type === 'context' ? 3 : EVENT_WEIGHTS[h.type] }] : [];
+      }),
+      { halfLifeDays: this.halfLifeDays },
+    );
+    user.tasteRevision = revision;
+    return user.taste;
+  }
+
   async forUser(userId: string, req: RecommendRequest): Promise<{ items: RecommendedItem[]; strategy: 'personal' | 'context' | 'popular' }> {
     const events = await this.histories.get(userId);
     const context = req.contextItems ?? [];
     for (const id of context) if (!this.catalog.get(id)) throw appError('ITEM_NOT_FOUND', `context item "${id}" is not in the catalog`, { id });
-    const now = Date.now();
-    const history: HistoryEntry[] = [...events.map((e: StoredEvent) => ({ id: e.item_id, type: e.type, ts: e.ts })), ...context.map((id) => ({ id, type: 'context' as const, ts: now }))];
-    const excluded = new Set(events.filter((e) => EXCLUDING_EVENTS.has(e.type)).map((e) => e.item_id));
+    const user = this.userState(userId, events, context);
+    const { history, excluded } = user;
     const pass = this.passes(req);
     const candidate = (id: string) => !excluded.has(id) && pass(id);
     const depth = req.k * DEPTH;
@@ -119,15 +168,14 @@ export class RecommendService {
     const fromModel = new Map<string, ModelCandidate>();
     let explained: ModelCandidates | undefined;
     const dense = this.denseWeight();
-    if (this.model) {
-      const key = `${userId}\u0000${context.join(',')}`;
-      const state = `${events.length}\u0000${events.at(-1)?.seq ?? 0}`;
-      const entry = this.cacheEnabled ? this.candidates.get(key) : undefined;
-      let cached = entry?.state === state ? entry.list : undefined;
+    const model = this.model;
+    if (model) {
+      let cached = user.model === model ? user.list : undefined;
       if (this.cacheEnabled) this.onCacheLookup(cached !== undefined);
       if (!cached) {
         cached = this.modelCandidates(history, excluded, (id) => this.catalog.get(id) !== undefined, CACHE_DEPTH);
-        if (this.cacheEnabled) this.candidates.set(key, { state, list: cached });
+        user.list = cached;
+        user.model = model;
       }
       explained = cached;
       let list: ModelCandidate[] = [];
@@ -144,13 +192,7 @@ export class RecommendService {
       for (const c of list) fromModel.set(c.id, c);
     }
     // content neighbours of the taste vector
-    const taste = dense <= 0 ? undefined : userVector(
-      history.flatMap((h) => {
-        const v = this.catalog.vector(h.id);
-        return v ? [{ vector: v, timestamp: h.ts, weight: h.type === 'context' ? 3 : EVENT_WEIGHTS[h.type] }] : [];
-      }),
-      { halfLifeDays: this.halfLifeDays, now },
-    );
+    const taste = dense <= 0 ? undefined : this.tasteOf(user);
     if (taste) lists.push(await this.catalog.nearest(taste, depth, candidate));
     if (lists.length === 0) {
       // no model yet and nothing to go on: what is most interacted with

@@ -104,14 +104,15 @@ describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
   ])('API_PROCESSES=%s on a port already taken: exit 1 with the reason', { timeout: 120_000 }, async (processes, reason) => {
     const taken = net.createServer();
     const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as net.AddressInfo).port)));
+    const proc = spawnAffinity(['serve'], { ...env, PORT: String(port), API_PROCESSES: processes });
     try {
-      const proc = spawnAffinity(['serve'], { ...env, PORT: String(port), API_PROCESSES: processes });
       const { code } = await proc.exited;
       expect(code).toBe(1);
       expect(proc.output()).toContain(reason);
       expect(proc.output()).not.toContain('Affinity API listening');
       for (const pid of startedPids(proc.output())) expect(alive(pid)).toBe(false);
     } finally {
+      await proc.stop('SIGKILL');
       taken.close();
     }
   });

@@ -1,0 +1,49 @@
+import express from 'express';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { requestLog } from '../../../shared/http/request-log.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+
+function app(level: 'info' | 'warn') {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = createLogger({ level, destination: { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) } });
+  const a = express();
+  a.use(requestLog(log, { ignore: new Set(['/healthz']) }));
+  a.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  a.get('/ok', (req, res) => {
+    req.log!.info({ step: 'inside' }, 'handler line');
+    res.json({ ok: true });
+  });
+  a.get('/missing', (_req, res) => void res.status(404).json({}));
+  a.get('/broken', (_req, res) => void res.status(503).json({}));
+  return { a, lines };
+}
+
+describe('requestLog: one line per request, with its id', () => {
+  it('logs each response at info, 4xx at warn, 5xx at error as "request errored", and every line of a request carries req', async () => {
+    const { a, lines } = app('info');
+    const ok = await request(a).get('/ok?x=1').set('x-request-id', 'abc-123');
+    expect(ok.headers['x-request-id']).toBe('abc-123');
+    await request(a).get('/missing');
+    await request(a).get('/broken');
+    await request(a).get('/healthz');
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [30, 'handler line'],
+      [30, 'request completed'],
+      [40, 'request completed'],
+      [50, 'request errored'],
+    ]);
+    expect(lines[0]).toMatchObject({ step: 'inside', req: { id: 'abc-123', method: 'GET', url: '/ok?x=1' } });
+    expect(lines[1]).toMatchObject({ req: { id: 'abc-123', method: 'GET', url: '/ok?x=1' }, res: { statusCode: 200 } });
+    expect(typeof lines[1]!.responseTime).toBe('number');
+    expect(lines[3]).toMatchObject({ req: { method: 'GET', url: '/broken' }, res: { statusCode: 503 } });
+    expect((lines[3]!.req as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('at LOG_LEVEL=warn writes nothing for a successful request and still logs failures', async () => {
+    const { a, lines } = app('warn');
+    await request(a).get('/ok');
+    await request(a).get('/missing');
+    expect(lines.map((l) => [l.level, l.msg, (l.res as { statusCode: number }).statusCode])).toEqual([[40, 'request completed', 404]]);
+  });
+});

@@ -33,10 +33,25 @@ interface UserState {
   /** The model's candidates (and the model they came from); absent until scored. */
   list?: ModelCandidates;
   model?: TrainedRecommender;
-  /** The taste vector (undefined: none) for catalog revision `tasteRevision`. */
-  taste?: Float32Array;
-  tasteRevision?: number;
+  /** What also depends on the catalog's items and vectors: valid for one catalog revision. */
+  content?: ContentState;
 }
+
+/** A user state's content-based results for one catalog revision. */
+interface ContentState {
+  revision: number;
+  /** The taste vector; undefined: none (no history item has a vector). */
+  taste: Float32Array | undefined;
+  /** Content neighbours of the taste vector per (depth, filters). */
+  neighbours: Map<string, SearchHitLike[]>;
+  /** Reasons given to items the model did not propose ("similar to X"). */
+  reasons: Map<string, string>;
+}
+
+type SearchHitLike = { id: string; score: number };
+
+/** A key for a request's filters (and depth) among a user's cached neighbour lists. */
+const filterKey = (depth: number, f: ItemFilter): string => `${depth}\u0000${f.category ?? ''}\u0000${f.min_price ?? ''}\u0000${f.max_price ?? ''}\u0000${f.in_stock ?? ''}`;
 
 /** Weight of content neighbours (which also reach items newer than the model) against the model's list, at dense weight 1. */
 const CONTENT_WEIGHT = 0.3;
@@ -132,22 +147,35 @@ export class RecommendService {
   }
 
   /**
-   * The taste vector of a history: recency-weighted content vectors. Normalised, so the moment
-   * it is computed at does not change it (every weight decays by the same factor); it is kept
-   * until the history or the catalog's vectors change.
+   * The user state's content results for the catalog as it is now: the taste vector
+   * (recency-weighted content vectors of the history; normalised, so the moment it is computed
+   * at does not change it, as every weight decays by the same factor), its neighbours and the
+   * reasons, kept until the history or the catalog changes.
    */
-  private tasteOf(user: UserState): Float32Array | undefined {
+  private contentOf(user: UserState): ContentState {
     const revision = this.catalog.revision;
-    if (user.tasteRevision === revision) return user.taste;
-    user.taste = userVector(
+    if (user.content?.revision === revision) return user.content;
+    const taste = userVector(
       user.history.flatMap((h) => {
         const v = this.catalog.vector(h.id);
         return v ? [{ vector: v, timestamp: h.ts, weight: h.type === 'context' ? 3 : EVENT_WEIGHTS[h.type] }] : [];
       }),
       { halfLifeDays: this.halfLifeDays },
     );
-    user.tasteRevision = revision;
-    return user.taste;
+    user.content = { revision, taste, neighbours: new Map(), reasons: new Map() };
+    return user.content;
+  }
+
+  /** Content neighbours of the taste vector passing `candidate` (the request's filters, not excluded), cached per filters. */
+  private async neighbours(content: ContentState, depth: number, filter: ItemFilter, candidate: (id: string) => boolean): Promise<SearchHitLike[]> {
+    const key = filterKey(depth, filter);
+    let hits = content.neighbours.get(key);
+    if (!hits) {
+      hits = await this.catalog.nearest(content.taste!, depth, candidate);
+      // kept only if the catalog did not change while it searched
+      if (this.catalog.revision === content.revision) content.neighbours.set(key, hits);
+    }
+    return hits;
   }
 
   async forUser(userId: string, req: RecommendRequest): Promise<{ items: RecommendedItem[]; strategy: 'personal' | 'context' | 'popular' }> {
@@ -192,8 +220,9 @@ export class RecommendService {
       for (const c of list) fromModel.set(c.id, c);
     }
     // content neighbours of the taste vector
-    const taste = dense <= 0 ? undefined : this.tasteOf(user);
-    if (taste) lists.push(await this.catalog.nearest(taste, depth, candidate));
+    const content = dense <= 0 ? undefined : this.contentOf(user);
+    const taste = content?.taste;
+    if (content && taste) lists.push(await this.neighbours(content, depth, req, candidate));
     if (lists.length === 0) {
       // no model yet and nothing to go on: what is most interacted with
       const ids = (await this.repo.popularItemIds(depth * 2)).filter(candidate);
@@ -211,14 +240,27 @@ export class RecommendService {
       if (!it) return [];
       const c = fromModel.get(p.id);
       const because = c && explained?.reason(c);
-      return [{ ...it, score: p.score, reason: because ?? this.reasonWithout(it, strategy, history, taste !== undefined) }];
+      return [{ ...it, score: p.score, reason: because ?? this.reasonWithout(content, it, strategy, user.history) }];
     });
     return { items, strategy };
   }
 
-  private reasonWithout(item: LiveItem, strategy: string, history: HistoryEntry[], hasTaste: boolean): string {
-    if (strategy === 'popular' || !hasTaste) return item.category ? `popular in ${item.category}` : 'popular right now';
-    // the history item closest in content
+  /**
+   * The reason for an item the model did not propose: the history item closest in content
+   * ("similar to X"), else its popularity. Reading the whole history per item, so kept with
+   * the user's content results.
+   */
+  private reasonWithout(content: ContentState | undefined, item: LiveItem, strategy: string, history: readonly HistoryEntry[]): string {
+    if (strategy === 'popular' || !content?.taste) return item.category ? `popular in ${item.category}` : 'popular right now';
+    let reason = content.reasons.get(item.id);
+    if (reason === undefined) {
+      reason = this.closestInHistory(item, history);
+      content.reasons.set(item.id, reason);
+    }
+    return reason;
+  }
+
+  private closestInHistory(item: LiveItem, history: readonly HistoryEntry[]): string {
     const v = this.catalog.vector(item.id);
     let best: HistoryEntry | undefined;
     let bestSim = -Infinity;

@@ -235,13 +235,14 @@ export class RecommendService {
       req.k,
       req.diversity,
     );
-    const items = picked.flatMap((p) => {
+    const shown = (p: { id: string; score: number }): RecommendedItem[] => {
       const it = this.catalog.get(p.id);
       if (!it) return [];
       const c = fromModel.get(p.id);
       const because = c && explained?.reason(c);
       return [{ ...it, score: p.score, reason: because ?? this.reasonWithout(content, it, strategy, user.history) }];
-    });
+    };
+    const items = picked.flatMap(shown);
     return { items, strategy };
   }
 

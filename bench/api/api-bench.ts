@@ -91,8 +91,10 @@ export async function runApiBench(opts: ApiBenchOptions) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [path.resolve('bin/affinity.mjs'), 'serve'], {
-      // the limiter stays in the path (counting in Redis), with a limit the load never reaches
-      env: { ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_ENABLED: 'true', AFFINITY_ADMIN_KEY: BENCH_KEY, RATE_LIMIT_PER_MINUTE: '10000000', API_PROCESSES: String(opts.processes) },
+      // the limiter stays in the path (counting in Redis), with a limit the load never reaches;
+      // no chat models are trained at start (every process would train its own, minutes of
+      // both cores before the server is ready, for routes this bench does not call)
+      env: { ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_ENABLED: 'true', AFFINITY_ADMIN_KEY: BENCH_KEY, RATE_LIMIT_PER_MINUTE: '10000000', API_PROCESSES: String(opts.processes), CHAT_STARTUP_TRAINING: 'off' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitReady(base, child, 180_000, { processes: opts.processes, headers: { authorization: `Bearer ${BENCH_KEY}` } });

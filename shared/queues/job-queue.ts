@@ -129,12 +129,17 @@ export class JobQueue {
   async get(id: string): Promise<JobState | undefined> {
     const parsed = parsePublicId(id);
     if (!parsed) return undefined;
-    const job = await withinTime(`read job ${id}`, this.queue(parsed.queue).getJob(parsed.bullId));
+    const queue = this.queue(parsed.queue);
+    // the state before the job: read the other way round, a job finishing in between was
+    // reported `completed` with the result it did not yet have when read
+    let state = await withinTime(`read job ${id}`, queue.getJobState(parsed.bullId));
+    const job = await withinTime(`read job ${id}`, queue.getJob(parsed.bullId));
     if (!job) return undefined;
+    if (job.finishedOn && state !== 'completed' && state !== 'failed') state = await job.getState();
     return {
       id,
       name: job.name as JobName,
-      state: await job.getState(),
+      state,
       progress: typeof job.progress === 'object' ? (job.progress as unknown as JobProgress) : null,
       attempts: job.attemptsMade,
       result: job.returnvalue ?? null,

@@ -11,6 +11,7 @@ import { EVENT_WEIGHTS, EXCLUDING_EVENTS } from '../training/event-weights.ts';
 import type { LiveCatalog, LiveItem } from './live-catalog.ts';
 import { ModelCandidates, type HistoryEntry, type ModelCandidate } from './model-candidates.ts';
 import { UserHistoryCache } from './user-history-cache.ts';
+import type { SearchHit } from '../../../shared/vector-index/index.ts';
 
 export interface RecommendedItem extends LiveItem {
   score: number;
@@ -43,12 +44,10 @@ interface ContentState {
   /** The taste vector; undefined: none (no history item has a vector). */
   taste: Float32Array | undefined;
   /** Content neighbours of the taste vector per (depth, filters). */
-  neighbours: Map<string, SearchHitLike[]>;
+  neighbours: Map<string, SearchHit[]>;
   /** Reasons given to items the model did not propose ("similar to X"). */
   reasons: Map<string, string>;
 }
-
-type SearchHitLike = { id: string; score: number };
 
 /** A key for a request's filters (and depth) among a user's cached neighbour lists. */
 const filterKey = (depth: number, f: ItemFilter): string => `${depth}\u0000${f.category ?? ''}\u0000${f.min_price ?? ''}\u0000${f.max_price ?? ''}\u0000${f.in_stock ?? ''}`;
@@ -74,7 +73,7 @@ export class RecommendService {
   private popular: TrainedRecommender | undefined;
   /**
    * Per (user, context), what one history state gives: the history as scoring reads it, the
-   * excluded items, the model's unfiltered candidates and the taste vector. A new state
+   * excluded items, the model's unfiltered candidates and the content results. A new state
    * replaces the entry, so the cache holds one per user rather than one per state a user has
    * passed through.
    */
@@ -167,7 +166,7 @@ export class RecommendService {
   }
 
   /** Content neighbours of the taste vector passing `candidate` (the request's filters, not excluded), cached per filters. */
-  private async neighbours(content: ContentState, depth: number, filter: ItemFilter, candidate: (id: string) => boolean): Promise<SearchHitLike[]> {
+  private async neighbours(content: ContentState, depth: number, filter: ItemFilter, candidate: (id: string) => boolean): Promise<SearchHit[]> {
     const key = filterKey(depth, filter);
     let hits = content.neighbours.get(key);
     if (!hits) {

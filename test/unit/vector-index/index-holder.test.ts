@@ -5,14 +5,22 @@ import { randomVectors, seededRandom } from './random-vectors.ts';
 
 const DIM = 8;
 
-/** A real index whose searches take a few milliseconds of event-loop time, so many are in flight at once. */
+/**
+ * A real index whose searches take a few milliseconds of event-loop time, so many are in flight
+ * at once; `hold()` keeps every search waiting until `release()`, so a test knows they are.
+ */
 class SlowIndex implements VectorIndex {
   readonly kind = 'slow';
   readonly dim = DIM;
   readonly metric = 'cosine' as const;
   inFlight = 0;
   private readonly delay = seededRandom(7);
+  private gate: Promise<void> = Promise.resolve();
+  release: () => void = () => undefined;
   constructor(readonly inner: FlatIndex) {}
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve));
+  }
   get size() { return this.inner.size; }
   has(id: string) { return this.inner.has(id); }
   add(id: string, v: Vector) { return this.inner.add(id, v); }
@@ -24,6 +32,7 @@ class SlowIndex implements VectorIndex {
   async search(q: Vector, k: number, o?: SearchOptions): Promise<SearchHit[]> {
     this.inFlight++;
     try {
+      await this.gate;
       await sleep(1 + Math.floor(this.delay() * 4));
       // a disposed FlatIndex throws VECTOR_INDEX_DISPOSED here
       return await this.inner.search(q, k, o);
@@ -46,15 +55,21 @@ describe('IndexHolder', () => {
     const queries = randomVectors(600, DIM, 2);
     const search = (i: number) => holder.search(queries[i]!, 5).then((hits) => ({ i, hits }));
 
+    // every search on the old index is held in flight while the swap happens
+    oldIndex.hold();
     const before = Array.from({ length: 300 }, (_, i) => search(i));
-    await sleep(2); // some have finished, most are in flight
-    expect(oldIndex.inFlight).toBeGreaterThan(0);
+    await new Promise((r) => setImmediate(r));
+    expect(oldIndex.inFlight).toBe(300);
     let inFlightOnOldAtDispose = -1;
     const swapped = holder.swap(newIndex).then(() => {
       inFlightOnOldAtDispose = oldIndex.inFlight;
     });
     expect(holder.current).toBe(newIndex);
     const after = Array.from({ length: 300 }, (_, i) => search(300 + i));
+    await new Promise((r) => setImmediate(r));
+    // the old index is not disposed while searches still run on it
+    expect(inFlightOnOldAtDispose).toBe(-1);
+    oldIndex.release();
 
     const settled = await Promise.allSettled([...before, ...after]);
     await swapped;

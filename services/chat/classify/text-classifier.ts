@@ -57,6 +57,11 @@ export class TextClassifier {
     return this.meta.unknown_threshold;
   }
 
+  /** Whether predicting searches the example index (the kNN vote has weight in the calibration). */
+  get votesWithExamples(): boolean {
+    return this.parts.index !== undefined;
+  }
+
   /** Whether predicting needs embeddings. */
   get usesEmbeddings(): boolean {
     return this.parts.pipeline.usesDense;
@@ -94,6 +99,9 @@ export class TextClassifier {
       say(`training again on all ${texts.length}`);
       parts = await fitParts(texts, embeddings, y, K, o);
     }
+    // the vote was given no weight: keep the example vectors (a later model file may use them)
+    // but no index to search on every prediction
+    if (cal.knnWeight === 0) parts = await withoutIndex(parts);
     const meta: ClassifierMeta = {
       format: 'affinity-text-classifier',
       version: 1,
@@ -118,7 +126,9 @@ export class TextClassifier {
       if (!this.embedFn) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
       embeddings = await this.embedFn([...texts]);
     }
-    const scored = await scoreParts(this.parts, texts, embeddings, this.meta.options.knn);
+    // a vote with no weight in the calibration changes nothing: not searched for
+    const knn = this.meta.calibration.knnWeight > 0 ? this.meta.options.knn : false;
+    const scored = await scoreParts(this.parts, texts, embeddings, knn);
     return combine(scored, this.labels.length, this.meta.calibration);
   }
 
@@ -152,7 +162,7 @@ export class TextClassifier {
     }
     const parts = partsFromFiles(m, arrays);
     if (parts.pipeline.usesDense && !opts.embed) throw appError('CLASSIFIER_EMBEDDER_REQUIRED');
-    if (m.options.knn && parts.knnVectors) {
+    if (m.options.knn && parts.knnVectors && m.calibration.knnWeight > 0) {
       parts.index = await ExampleIndex.build(dequantizeVectors(parts.knnVectors), parts.knnLabels, m.labels.length, m.options.knn);
     }
     return new TextClassifier(m, parts, opts.embed);
@@ -240,4 +250,10 @@ function holdoutReport(held: PartScores, y: Int32Array, K: number, cal: Calibrat
     coverage_at_threshold: y.length ? covered / y.length : 0,
     accuracy_at_threshold: covered ? right / covered : null,
   };
+}
+
+/** The parts with their example index disposed and dropped (the vectors kept). */
+async function withoutIndex(parts: ClassifierParts): Promise<ClassifierParts> {
+  await parts.index?.dispose();
+  return { ...parts, index: undefined };
 }

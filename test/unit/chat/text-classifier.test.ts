@@ -64,6 +64,21 @@ describe('TextClassifier (lexical and a stand-in embedder)', () => {
     for (const c of [clf, copy, loaded]) await c.dispose();
   });
 
+  it('searches the examples only when the calibration gives their vote weight', async () => {
+    const unweighted = await TextClassifier.train(toyIntents(), { ...INTENT_DEFAULTS, embed: fakeEmbed, knnWeights: [0] });
+    const weighted = await TextClassifier.train(toyIntents(), { ...INTENT_DEFAULTS, embed: fakeEmbed, knnWeights: [0.5] });
+    expect(unweighted.meta.calibration.knnWeight).toBe(0);
+    expect(weighted.meta.calibration.knnWeight).toBe(0.5);
+    expect(unweighted.votesWithExamples).toBe(false);
+    expect(weighted.votesWithExamples).toBe(true);
+    // the example vectors stay in the model's files, but a loaded copy builds no index for a weightless vote
+    const copies = await Promise.all([unweighted, weighted].map((c) => TextClassifier.fromFiles(c.toFiles(), { embed: fakeEmbed })));
+    expect(copies.map((c) => c.votesWithExamples)).toEqual([false, true]);
+    expect(Array.from(await copies[0]!.probabilities(probe))).toEqual(Array.from(await unweighted.probabilities(probe)));
+    expect(Array.from(await copies[1]!.probabilities(probe))).toEqual(Array.from(await weighted.probabilities(probe)));
+    for (const c of [unweighted, weighted, ...copies]) await c.dispose();
+  });
+
   it('uses NB scaling and negation for two labels (sentiment preset)', async () => {
     const good = ['great food', 'really good service', 'i love it', 'excellent and friendly', 'good value', 'wonderful place'];
     const bad = ['not good at all', 'terrible food', 'i hate it', 'awful and rude', 'never again', 'bad value'];

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { cpuSample, stealPct } from '../support/cpu-steal.ts';
+import { summarize } from '../support/load.ts';
 import { freePort, until, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
@@ -111,27 +112,58 @@ class Timeline {
   }
 }
 
-async function drive(base: string, headers: Record<string, string>, route: RouteSpec, seconds: number, timeline?: Timeline): Promise<RouteFigures> {
+/** A route's phase within its interval: spread by the golden ratio, so no two routes start together. */
+const phaseOf = (routeIndex: number): number => (routeIndex * 0.618034) % 1;
+
+/**
+ * Drives one route at `route.rate` requests per second for `seconds`, open loop, with its
+ * arrivals spread evenly: each connection is its own autocannon instance at an equal share of
+ * the rate, started a fraction of the route's interval after the one before, and the route's
+ * first connection starts at `phase` (0–1) of its interval. One instance with several
+ * connections would fire them together on every tick, and every route's ticks line up too,
+ * so requests would arrive in bursts that no shop's traffic looks like.
+ */
+async function drive(base: string, headers: Record<string, string>, route: RouteSpec, seconds: number, phase: number, timeline?: Timeline): Promise<RouteFigures> {
   const statuses: Record<string, number> = {};
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: base,
-        connections: Math.max(2, Math.ceil(route.rate / 10)),
-        overallRate: route.rate,
-        duration: seconds,
-        timeout: 30,
-        headers: { 'content-type': 'application/json', ...headers },
-        requests: [{ setupRequest: (req) => ({ ...req, ...route.request() }) }],
-      },
-      (err, r) => (err ? reject(err) : resolve(r)),
-    );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      timeline?.record(ms);
+  const latencies: number[] = [];
+  // at most about 10 requests a second each, and an equal whole number each (autocannon rounds a fraction down)
+  let connections = route.rate < 2 ? 1 : Math.max(2, Math.ceil(route.rate / 10));
+  while (route.rate % connections !== 0 && connections < route.rate) connections++;
+  const intervalMs = 1000 / route.rate;
+  const one = (c: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      setTimeout(
+        () => {
+          const instance = autocannon(
+            {
+              url: base,
+              connections: 1,
+              overallRate: route.rate / connections,
+              duration: seconds,
+              timeout: 30,
+              headers: { 'content-type': 'application/json', ...headers },
+              requests: [{ setupRequest: (req) => ({ ...req, ...route.request() }) }],
+            },
+            (err, r) => (err ? reject(err) : resolve(r)),
+          );
+          instance.on('response', (_client, status, _bytes, ms) => {
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            latencies.push(ms);
+            timeline?.record(ms);
+          });
+        },
+        (phase + c) * intervalMs,
+      );
     });
-  });
-  return { requests: result.requests.total, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors: result.errors + result.timeouts, statuses };
+  const results = await Promise.all(Array.from({ length: connections }, (_, c) => one(c)));
+  const latency = summarize(latencies);
+  return {
+    requests: results.reduce((a, r) => a + r.requests.total, 0),
+    p50_ms: latency.p50,
+    p99_ms: latency.p99,
+    errors: results.reduce((a, r) => a + r.errors + r.timeouts, 0),
+    statuses,
+  };
 }
 
 export async function runSoakBench(opts: SoakOptions) {
@@ -212,7 +244,7 @@ export async function runSoakBench(opts: SoakOptions) {
 
     opts.progress('idle figures: each route alone at a low rate …');
     const idle: Record<string, RouteFigures> = {};
-    for (const r of routes) idle[r.name] = await drive(base, headers, { ...r, rate: Math.min(r.rate, 10) }, 10);
+    for (const [i, r] of routes.entries()) idle[r.name] = await drive(base, headers, { ...r, rate: Math.min(r.rate, 10) }, 10, phaseOf(i));
 
     const rss = { api_start_mib: rssMiB(api.pid), worker_start_mib: rssMiB(worker.pid), api_warm_mib: 0, worker_warm_mib: 0, api_end_mib: 0, worker_end_mib: 0 };
     opts.progress(`mixed load for ${opts.duration} s at ${routes.reduce((a, r) => a + r.rate, 0)} req/s while the nightly flow retrains …`);
@@ -240,7 +272,7 @@ export async function runSoakBench(opts: SoakOptions) {
       rss.worker_warm_mib = rssMiB(worker.pid);
     }, Math.round(opts.duration * 200));
     const cpu = cpuSample();
-    const loaded = await Promise.all(routes.map((r) => drive(base, headers, r, opts.duration, timeline)));
+    const loaded = await Promise.all(routes.map((r, i) => drive(base, headers, r, opts.duration, phaseOf(i), timeline)));
     const steal = stealPct(cpu);
     clearInterval(watcher);
     clearTimeout(warmTimer);

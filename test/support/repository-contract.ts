@@ -157,7 +157,12 @@ export function repositoryContract(dbs: Databases): void {
       const other = new CatalogRepository(db);
       await repo.upsertItems([item('a'), item('b'), item('c')]);
       let reads = 0;
-      const counting = { userEventsState: (u: string) => repo.userEventsState(u), userEvents: (u: string, l?: number) => (reads++, repo.userEvents(u, l)) };
+      let appendReads = 0;
+      const counting = {
+        userEventsState: (u: string) => repo.userEventsState(u),
+        userEvents: (u: string, l?: number) => (reads++, repo.userEvents(u, l)),
+        userEventsAfter: (u: string, seq: number) => (appendReads++, repo.userEventsAfter(u, seq)),
+      };
       const cache = new UserHistoryCache(counting, 500, 100);
       expect(await cache.get('u')).toEqual([]);
       expect(await repo.userEventsState('u')).toEqual({ count: 0, lastSeq: 0 });
@@ -166,17 +171,42 @@ export function repositoryContract(dbs: Databases): void {
       expect(first.map((e) => e.item_id)).toEqual(['a', 'b']);
       expect(await cache.get('u')).toBe(first);
       expect(reads).toBe(1);
-      // an event stamped in the past still changes the fingerprint (seq grows)
+      // an event stamped in the past still changes the fingerprint (seq grows); only it is read, and merged in by time
       await other.insertEvents([{ user_id: 'u', item_id: 'c', type: 'purchase', timestamp: T0 - 100 }], T0 + 20);
       expect((await cache.get('u')).map((e) => e.item_id)).toEqual(['c', 'a', 'b']);
-      expect(reads).toBe(2);
-      // a retention purge deletes the oldest event
+      expect([reads, appendReads]).toEqual([1, 1]);
+      expect(await cache.get('u')).toEqual(await repo.userEvents('u', 500));
+      // a retention purge deletes the oldest event: the whole history is read again
       expect(await other.deleteEventsBefore(T0)).toBe(1);
       expect((await cache.get('u')).map((e) => e.item_id)).toEqual(['a', 'b']);
+      expect(reads).toBe(2);
       // an erasure empties it
       await other.deleteUserEvents('u');
       expect(await cache.get('u')).toEqual([]);
-      expect(reads).toBe(3);
+      expect(reads).toBe(2);
+    });
+
+    it('merges appended events into a history cut at its limit exactly as a full read would', async () => {
+      const db = await migrated();
+      const repo = new CatalogRepository(db);
+      await repo.upsertItems([item('a'), item('b'), item('c')]);
+      let reads = 0;
+      const counting = {
+        userEventsState: (u: string) => repo.userEventsState(u),
+        userEvents: (u: string, l?: number) => (reads++, repo.userEvents(u, l)),
+        userEventsAfter: (u: string, seq: number) => repo.userEventsAfter(u, seq),
+      };
+      const cache = new UserHistoryCache(counting, 3, 100);
+      const ids = ['a', 'b', 'c'];
+      await repo.insertEvents(Array.from({ length: 5 }, (_, i) => ({ user_id: 'u', item_id: ids[i % 3]!, type: 'view' as const, timestamp: T0 + i * 10 })), T0 + 100);
+      expect((await cache.get('u')).map((e) => e.ts)).toEqual([T0 + 20, T0 + 30, T0 + 40]);
+      // appended: one older than all kept (it stays out), one in between, and two with the same timestamp
+      await repo.insertEvents([{ user_id: 'u', item_id: 'a', type: 'view', timestamp: T0 - 5 }], T0 + 110);
+      await repo.insertEvents([{ user_id: 'u', item_id: 'b', type: 'cart', timestamp: T0 + 35 }, { user_id: 'u', item_id: 'c', type: 'purchase', timestamp: T0 + 35 }], T0 + 120);
+      const merged = await cache.get('u');
+      expect(merged).toEqual(await repo.userEvents('u', 3));
+      expect(merged.map((e) => [e.ts, e.item_id])).toEqual([[T0 + 35, 'b'], [T0 + 35, 'c'], [T0 + 40, 'b']]);
+      expect(reads).toBe(1);
     });
   });
 

@@ -171,6 +171,12 @@ export class CatalogRepository {
     return rows.reverse().map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts) }));
   }
 
+  /** A user's events with a sequence number above `afterSeq`, in arrival order: what was appended since. */
+  async userEventsAfter(userId: string, afterSeq: number): Promise<StoredEvent[]> {
+    const rows = await this.db.all<StoredEvent>('SELECT seq, user_id, item_id, type, value, ts FROM events WHERE user_id = ? AND seq > ? ORDER BY seq', [userId, afterSeq]);
+    return rows.map((r) => ({ ...r, seq: Number(r.seq), ts: Number(r.ts) }));
+  }
+
   /** Every event of a user, in arrival order (an export). */
   async eventsOfUser(userId: string): Promise<Array<StoredEvent & { event_id: string | null; received_at: number }>> {
     const rows = await this.db.all<StoredEvent & { event_id: string | null; received_at: number }>(

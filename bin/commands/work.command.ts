@@ -6,8 +6,9 @@ import { composeWorkers } from '../compose-worker.ts';
 
 /**
  * Runs the queued workers until SIGTERM/SIGINT; then they stop taking jobs and finish the
- * current one before the process exits. A second signal exits at once: the job in hand is
- * then handed to another worker by the stalled-job check (WORKER_LOCK_MS), never lost.
+ * current one before the process exits. A second signal ends the process at once (SIGKILL to
+ * itself, so exit status 137): the job in hand is then handed to another worker by the
+ * stalled-job check (WORKER_LOCK_MS), never lost.
  */
 export async function work(): Promise<void> {
   const config = loadConfig();
@@ -23,7 +24,11 @@ export async function work(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) {
       log.warn({ signal }, 'second signal: exiting now; the current job goes back to the queue');
-      process.exit(1);
+      log.flush();
+      // not process.exit: tearing the runtime down while a training thread has an onnxruntime
+      // run in flight aborts the process ("terminate called after throwing … Napi::Error");
+      // nothing is left to clean up that a kill would skip (the job's lock lapses either way)
+      process.kill(process.pid, 'SIGKILL');
     }
     stopping = true;
     log.info({ signal }, 'stopping workers: finishing the current job');

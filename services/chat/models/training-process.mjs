@@ -3,8 +3,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Ends the process at once. Not process.exit: tearing the runtime down while an onnxruntime
+// run (the training's embeddings) is in flight aborts with "terminate called after throwing
+// an instance of 'Napi::Error'"; a child with no one to report to has nothing to clean up.
+const endNow = () => process.kill(process.pid, 'SIGKILL');
 // an orphan has no one to report to: the parent died or killed the run
-process.once('disconnect', () => process.exit(1));
+process.once('disconnect', endNow);
 process.once('message', async (m) => {
   // training yields the CPU to serving (WORKER_NICE)
   const nice = m.args?.config?.WORKER_NICE ?? 0;
@@ -19,7 +23,7 @@ process.once('message', async (m) => {
   try {
     const { trainChatModelTask } = await import('./train-chat-model.task.ts');
     // a parent gone in the meantime: stop quietly (a failed send without a callback is an unhandled 'error' event)
-    const progress = (message) => process.connected && process.send({ type: 'progress', message }, (err) => err && process.exit(1));
+    const progress = (message) => process.connected && process.send({ type: 'progress', message }, (err) => err && endNow());
     const result = await trainChatModelTask(m.args, progress);
     process.send({ type: 'result', result }, () => process.exit(0));
   } catch (err) {

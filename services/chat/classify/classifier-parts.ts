@@ -27,6 +27,8 @@ export async function fitParts(
   y: Int32Array,
   classes: number,
   o: ResolvedClassifierOptions,
+  /** Build the example index searched for the kNN vote (the vectors are kept either way). */
+  withIndex = true,
 ): Promise<ClassifierParts> {
   const pipeline = FeaturePipeline.fit(texts, embeddings, o.features);
   const x = pipeline.transform(texts, embeddings);
@@ -42,7 +44,7 @@ export async function fitParts(
     ? trainSoftmaxRegression(leadingColumns(xh, blendCols), y, classes, { c: o.blend.c, epochs: o.blend.epochs, seed: o.seed })
     : undefined;
   const knnVectors = o.knn ? quantizeVectors(indexVectors(x, pipeline, o.knn)) : undefined;
-  const index = o.knn && knnVectors ? await ExampleIndex.build(dequantizeVectors(knnVectors), y, classes, o.knn) : undefined;
+  const index = withIndex && o.knn && knnVectors ? await ExampleIndex.build(dequantizeVectors(knnVectors), y, classes, o.knn) : undefined;
   return { pipeline, nbScale, head, blend, knnVectors, knnLabels: y, index };
 }
 

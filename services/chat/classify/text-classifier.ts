@@ -93,15 +93,18 @@ export class TextClassifier {
     const cal = calibrate(held, yHold, K, o.knnWeights, o.blend ? o.blend.weight : 0);
     const holdout = holdoutReport(held, yHold, K, cal, o.unknownThreshold);
 
+    // a vote given no weight is never searched: the example vectors are kept (they are part of
+    // the model's files), but no index is built for it
+    const searched = cal.knnWeight > 0;
     let parts = first;
     if (o.refit) {
       await first.index?.dispose();
       say(`training again on all ${texts.length}`);
-      parts = await fitParts(texts, embeddings, y, K, o);
+      parts = await fitParts(texts, embeddings, y, K, o, searched);
+    } else if (!searched) {
+      await first.index?.dispose();
+      parts = { ...first, index: undefined };
     }
-    // the vote was given no weight: keep the example vectors (a later model file may use them)
-    // but no index to search on every prediction
-    if (cal.knnWeight === 0) parts = await withoutIndex(parts);
     const meta: ClassifierMeta = {
       format: 'affinity-text-classifier',
       version: 1,
@@ -250,10 +253,4 @@ function holdoutReport(held: PartScores, y: Int32Array, K: number, cal: Calibrat
     coverage_at_threshold: y.length ? covered / y.length : 0,
     accuracy_at_threshold: covered ? right / covered : null,
   };
-}
-
-/** The parts with their example index disposed and dropped (the vectors kept). */
-async function withoutIndex(parts: ClassifierParts): Promise<ClassifierParts> {
-  await parts.index?.dispose();
-  return { ...parts, index: undefined };
 }

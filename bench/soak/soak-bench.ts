@@ -40,6 +40,18 @@ interface RouteFigures {
   p99_ms: number;
   errors: number;
   statuses: Record<string, number>;
+  /** Non-2xx answers by status and the error code in their body ("503 MODEL_NOT_READY"). */
+  error_codes: Record<string, number>;
+}
+
+/** The stable error code of an error body (`{"error":{"code":…}}`), or what kind of body it was. */
+function errorCodeOf(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : 'no code in body';
+  } catch {
+    return body ? 'body not JSON' : 'empty body';
+  }
 }
 
 /** Resident set size of a process in KiB (Linux /proc); 0 when it is gone. */
@@ -125,6 +137,7 @@ const phaseOf = (routeIndex: number): number => (routeIndex * 0.618034) % 1;
  */
 async function drive(base: string, headers: Record<string, string>, route: RouteSpec, seconds: number, phase: number, timeline?: Timeline): Promise<RouteFigures> {
   const statuses: Record<string, number> = {};
+  const errorCodes: Record<string, number> = {};
   const latencies: number[] = [];
   // at most about 10 requests a second each, and an equal whole number each (autocannon rounds a fraction down)
   let connections = route.rate < 2 ? 1 : Math.max(2, Math.ceil(route.rate / 10));
@@ -142,7 +155,18 @@ async function drive(base: string, headers: Record<string, string>, route: Route
               duration: seconds,
               timeout: 30,
               headers: { 'content-type': 'application/json', ...headers },
-              requests: [{ setupRequest: (req) => ({ ...req, ...route.request() }) }],
+              requests: [
+                {
+                  setupRequest: (req) => ({ ...req, ...route.request() }),
+                  // which error it was, not only its status: a 503 from a model not loaded is not one from a timeout
+                  onResponse: (status: number, body: string) => {
+                    if (status < 200 || status >= 300) {
+                      const key = `${status} ${errorCodeOf(body)}`;
+                      errorCodes[key] = (errorCodes[key] ?? 0) + 1;
+                    }
+                  },
+                },
+              ],
             },
             (err, r) => (err ? reject(err) : resolve(r)),
           );
@@ -163,6 +187,7 @@ async function drive(base: string, headers: Record<string, string>, route: Route
     p99_ms: latency.p99,
     errors: results.reduce((a, r) => a + r.errors + r.timeouts, 0),
     statuses,
+    error_codes: errorCodes,
   };
 }
 
@@ -286,12 +311,14 @@ export async function runSoakBench(opts: SoakOptions) {
       }),
     );
     const errorsByStatus: Record<string, number> = {};
+    const errorsByCode: Record<string, number> = {};
     let requests = 0;
     let connectionErrors = 0;
     for (const f of loaded) {
       requests += f.requests;
       connectionErrors += f.errors;
       for (const [s, c] of Object.entries(f.statuses)) if (!s.startsWith('2')) errorsByStatus[s] = (errorsByStatus[s] ?? 0) + c;
+      for (const [k, c] of Object.entries(f.error_codes)) errorsByCode[k] = (errorsByCode[k] ?? 0) + c;
     }
     const fivexx = Object.entries(errorsByStatus).filter(([s]) => s.startsWith('5')).reduce((a, [, c]) => a + c, 0);
     const growth = (warm: number, end: number) => (warm > 0 ? Math.round(((end - warm) / warm) * 1000) / 10 : null);
@@ -304,6 +331,7 @@ export async function runSoakBench(opts: SoakOptions) {
       requests,
       connection_errors: connectionErrors,
       errors_by_status: errorsByStatus,
+      errors_by_code: errorsByCode,
       routes: perRoute,
       rss: { ...rss, api_growth_after_warmup_pct: apiGrowth, worker_growth_after_warmup_pct: growth(rss.worker_warm_mib, rss.worker_end_mib) },
       nightly: { state: nightlyState, seconds: nightlySeconds },

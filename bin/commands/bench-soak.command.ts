@@ -10,17 +10,24 @@ const positive = (v: string) => {
   return n;
 };
 
+const nonNegative = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a number >= 0: ${v}`);
+  return n;
+};
+
 export function registerBenchSoakCommand(bench: Command): void {
   bench
     .command('soak')
     .description('the whole system (API + worker processes, ML-100K) under a fixed mixed request rate while the nightly flow retrains')
     .option('--duration <s>', 'seconds of mixed load', positive, 300)
+    .option('--warmup <s>', 'seconds of the same mix before the idle figures, not measured (0: none)', nonNegative, 20)
     .option('--rate-scale <x>', 'multiplies every route\'s request rate (105 req/s in all at 1)', positive, 1)
     .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', (v: string) => Math.max(1, Math.floor(positive(v))), os.availableParallelism())
     .option('--json', 'print one JSON object as the last line of stdout')
-    .action(async (o: { duration: number; rateScale: number; processes: number; json?: boolean }) => {
+    .action(async (o: { duration: number; warmup: number; rateScale: number; processes: number; json?: boolean }) => {
       const config = loadConfig();
-      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, rateScale: o.rateScale, processes: o.processes, progress });
+      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, warmup: o.warmup, rateScale: o.rateScale, processes: o.processes, progress });
       printResult(r, o, () =>
         [
           ...Object.entries(r.routes).map(

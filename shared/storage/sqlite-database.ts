@@ -1,5 +1,6 @@
 // The only module that imports better-sqlite3.
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appError } from '../errors/index.ts';
@@ -8,7 +9,11 @@ import type { Migration, SqlDatabase, SqlParams } from './sql-database.ts';
 export interface SqliteOptions {
   /** File path, or `:memory:`. */
   file: string;
-  /** `full` survives power loss; `normal` (WAL) survives a process crash. */
+  /**
+   * `full` survives power loss: a write resolves once the write-ahead log is on disk (synced
+   * on a libuv thread, not the event loop, and shared by the writes committed meanwhile);
+   * `normal` (WAL, no sync per commit) survives a process crash.
+   */
   synchronous?: 'full' | 'normal';
 }
 
@@ -31,6 +36,82 @@ class Lock {
   }
 }
 
+/** How long a write waits for another process's write lock before failing (SQLite's busy_timeout, which blocks). */
+const WRITE_LOCK_WAIT_MS = 5000;
+
+const isBusy = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY');
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Takes the database's write lock (`BEGIN IMMEDIATE`), waiting for another process that holds
+ * it without blocking the event loop: SQLite's own busy handler sleeps in the calling thread
+ * (1, 2, 5, 10, 15 … ms), which would stall every request of this process behind one write
+ * that met another process's commit. Retries at 1–16 ms for up to `WRITE_LOCK_WAIT_MS`.
+ */
+async function beginImmediate(conn: BetterSqlite3.Database): Promise<void> {
+  const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      conn.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (err) {
+      if (!isBusy(err) || Date.now() >= deadline) wrap(err, 'BEGIN IMMEDIATE');
+    }
+    await sleep(Math.min(2 ** (attempt >> 1), 16));
+  }
+}
+
+/**
+ * Syncs a database's write-ahead log to disk off the event loop, with group commit: a call
+ * resolves after a sync that began after it was made, and every commit that arrives while a
+ * sync runs shares the next one. SQLite's `synchronous = FULL` makes the same fsync inside
+ * COMMIT, in the calling thread: every request of the process then waits for the disk,
+ * which while a worker writes a model's files can take tens of milliseconds.
+ */
+class WalSync {
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(private readonly walFile: string) {}
+
+  sync(): Promise<void> {
+    if (!this.running) {
+      this.running = this.flush().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    // the sync in progress may have begun before this commit's frames were written
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.sync();
+      });
+    return this.next;
+  }
+
+  /** Kept open while the database is: SQLite keeps the log's file (truncating it at most) as long as a connection is open. */
+  private file: FileHandle | undefined;
+
+  private async flush(): Promise<void> {
+    try {
+      this.file ??= await open(this.walFile, 'r');
+    } catch (err) {
+      // no log: the last connection closed and checkpointed it into the (synced) database
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await this.file.datasync();
+  }
+
+  /** After the database's connections are closed. */
+  async close(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.next?.catch(() => undefined);
+    await this.file?.close();
+    this.file = undefined;
+  }
+}
+
 function wrap(err: unknown, sql: string): never {
   const msg = err instanceof Error ? err.message : String(err);
   throw appError('STORAGE_FAILED', `database error: ${msg}`, { statement: sql.slice(0, 120) }, err);
@@ -50,10 +131,13 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
     // first: two processes opening a new file at once both switch it to WAL
     raw.pragma('busy_timeout = 5000');
     raw.pragma('journal_mode = WAL');
-    raw.pragma(`synchronous = ${(opts.synchronous ?? 'full').toUpperCase()}`);
+    // FULL's sync is made by WalSync after COMMIT, off the event loop
+    raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     // deleted rows are overwritten, not left in free pages (an erased user's data included)
     raw.pragma('secure_delete = ON');
+    // from here on every write takes the lock through beginImmediate, which waits without blocking
+    raw.pragma('busy_timeout = 0');
   } catch (err) {
     throw appError('STORAGE_FAILED', `cannot open ${opts.file}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
   }
@@ -91,6 +175,7 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
     }
   };
   const lock = new Lock();
+  const wal = opts.file !== ':memory:' && (opts.synchronous ?? 'full') === 'full' ? new WalSync(`${path.resolve(opts.file)}-wal`) : undefined;
 
   const direct: SqlDatabase = {
     dialect: 'sqlite',
@@ -125,25 +210,34 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
     dialect: 'sqlite',
     all: <T>(sql: string, params?: SqlParams) => read(sql, (s) => s.all(...bind(params)) as T[]),
     get: <T>(sql: string, params?: SqlParams) => read(sql, (s) => s.get(...bind(params)) as T | undefined),
-    run: (sql, params) => lock.with(() => direct.run(sql, params)),
-    transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
-      return lock.with(async () => {
-        raw.exec('BEGIN IMMEDIATE');
+    // one statement is a transaction of its own, so it takes the write lock the same way
+    run: (sql, params) => db.transaction((tx) => tx.run(sql, params)),
+    async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+      const out = await lock.with(async () => {
+        await beginImmediate(raw);
         try {
-          const out = await fn(direct);
+          const result = await fn(direct);
           raw.exec('COMMIT');
-          return out;
+          return result;
         } catch (err) {
           if (raw.inTransaction) raw.exec('ROLLBACK');
           throw err;
         }
       });
+      // acknowledged only once on disk; the next transaction need not wait for this sync
+      if (wal) {
+        try {
+          await wal.sync();
+        } catch (err) {
+          wrap(err, 'COMMIT (syncing the write-ahead log)');
+        }
+      }
+      return out;
     },
     async migrate(migrations: readonly Migration[]) {
-      raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+      await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
       for (const m of migrations) {
-        const done = raw.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
-        if (done) continue;
+        if (await db.get('SELECT 1 FROM schema_migrations WHERE id = ?', [m.id])) continue;
         await db.transaction(async (tx) => {
           // again under the write lock: another process may have applied it meanwhile
           if (await tx.get('SELECT 1 FROM schema_migrations WHERE id = ?', [m.id])) return;
@@ -158,6 +252,7 @@ export function openSqlite(opts: SqliteOptions): SqlDatabase {
         if (reader !== raw) reader.close();
         raw.close();
       });
+      await wal?.close();
     },
   };
   return db;

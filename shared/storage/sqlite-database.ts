@@ -1,6 +1,7 @@
 // The only module that imports better-sqlite3.
 import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appError } from '../errors/index.ts';
@@ -40,7 +41,6 @@ class Lock {
 const WRITE_LOCK_WAIT_MS = 5000;
 
 const isBusy = (err: unknown): boolean => typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY');
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Takes the database's write lock (`BEGIN IMMEDIATE`), waiting for another process that holds

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { runEmbedBench } from '../../bench/embed/embed-bench.ts';
 import { registerBenchApiCommand } from './bench-api.command.ts';
+import { registerBenchCommitSyncCommand } from './bench-commit-sync.command.ts';
 import { registerBenchIndexCommand } from './bench-index.command.ts';
 import { registerBenchSoakCommand } from './bench-soak.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
@@ -32,6 +33,7 @@ export function registerBenchCommands(program: Command): void {
   registerBenchIndexCommand(bench);
   registerBenchApiCommand(bench);
   registerBenchSoakCommand(bench);
+  registerBenchCommitSyncCommand(bench);
   bench
     .command('embed')
     .description('embedding throughput and latency: Transformers.js pipeline vs our engine (fp32, int8) on real sentences')

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileDurably } from './write-file-durably.ts';
 
 /** A file to write: a path relative to the folder (forward slashes), and its bytes. */
 export interface FolderFile {
@@ -26,16 +27,6 @@ export interface WriteFolderOptions {
    * @defaultValue always false: an existing non-empty folder is an error
    */
   mayReplace?: (existingDir: string) => Promise<boolean>;
-}
-
-async function writeDurably(file: string, data: Uint8Array): Promise<void> {
-  const fh = await open(file, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }
 
 // A renamed or created entry is durable only once its parent folder is synced. Some systems
@@ -78,7 +69,7 @@ export async function writeFolderAtomically(outDir: string, files: FolderFile[],
         await mkdir(dir, { recursive: true });
         dirs.add(dir);
       }
-      await writeDurably(file, f.data);
+      await writeFileDurably(file, f.data);
     }
     for (const dir of [...dirs].reverse()) await syncDir(dir);
     await placeFolder(tmp, target, suffix, opts);

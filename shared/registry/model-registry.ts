@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { appError } from '../errors/index.ts';
+import { writeFileDurably } from '../fs/write-file-durably.ts';
 import { writeFolderAtomically, type FolderFile } from '../fs/write-folder-atomically.ts';
 
 export type VersionStatus = 'candidate' | 'promoted' | 'rejected' | 'retired';
@@ -50,15 +51,10 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function writeFileDurably(file: string, data: string): Promise<void> {
+/** Replaces a small file atomically: a temporary file written and synced, renamed over it, the folder synced. */
+async function replaceFileDurably(file: string, data: string): Promise<void> {
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeFileDurably(tmp, data);
   await rename(tmp, file);
   const dir = await open(path.dirname(file), 'r');
   try {
@@ -183,7 +179,7 @@ export class ModelRegistry {
     const target = await this.get(kind, version);
     await this.verify(target); // a damaged version never becomes current
     const previous = await this.currentVersionName(kind);
-    await writeFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
+    await replaceFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
     await this.setStatus(kind, version, 'promoted');
     if (previous && previous !== version) await this.setStatus(kind, previous, 'retired');
     return { ...target, manifest: { ...target.manifest, status: 'promoted' } };
@@ -212,7 +208,7 @@ export class ModelRegistry {
 
   private async setStatus(kind: string, version: string, status: VersionStatus, note?: string): Promise<void> {
     const { manifest, dir } = await this.get(kind, version);
-    await writeFileDurably(path.join(dir, MANIFEST), JSON.stringify({ ...manifest, status, ...(note ? { note } : {}) }, null, 2));
+    await replaceFileDurably(path.join(dir, MANIFEST), JSON.stringify({ ...manifest, status, ...(note ? { note } : {}) }, null, 2));
   }
 
   /** Deletes a version that is not current. */

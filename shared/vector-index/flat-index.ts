@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { appError } from '../errors/index.ts';
+import { writeFileDurably } from '../fs/write-file-durably.ts';
 import { corrupt, readIndexFolder, writeIndexFolder } from './index-files.ts';
 import { IndexLifecycle } from './index-lifecycle.ts';
 import { TopK } from './top-k.ts';
@@ -138,7 +139,7 @@ export class FlatIndex implements VectorIndex {
       const ids = this.ids;
       const rows = new Uint8Array(this.data.buffer, this.data.byteOffset, ids.length * this.dim * 4);
       const fields = { kind: this.kind, dim: this.dim, metric: this.metric, size: ids.length, endianness: os.endianness(), ids };
-      return writeIndexFolder(dir, fields, (file) => writeFile(file, rows));
+      return writeIndexFolder(dir, fields, (file) => writeFileDurably(file, rows));
     });
   }
 

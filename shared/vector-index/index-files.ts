@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileDurably } from '../fs/write-file-durably.ts';
 import { z } from 'zod';
 import { appError } from '../errors/index.ts';
 
@@ -65,13 +66,7 @@ export async function writeIndexFolder(dir: string, fields: ManifestFields, writ
     const digest = await fileDigest(tmpBinary);
     await rename(tmpBinary, path.join(dir, file));
     const manifest = { format: FORMAT, version: 1, ...fields, binary: { file, ...digest }, saved_at: new Date().toISOString() };
-    const fh = await open(tmpManifest, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(manifest));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await writeFileDurably(tmpManifest, JSON.stringify(manifest));
     await rename(tmpManifest, path.join(dir, MANIFEST_FILE));
     await fsyncPath(dir, 'r');
   } catch (err) {

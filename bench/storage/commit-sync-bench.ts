@@ -1,0 +1,97 @@
+// How long a durable database commit takes while something else writes a large file to the
+// same disk: the case of a catalog upsert acknowledged while the worker saves a model. Small
+// commits (our SQLite, DB_SYNCHRONOUS=full) at a fixed rate, measured alone, beside a writer
+// that writes each file whole and syncs it at the end, and beside one that syncs every MiB as
+// it goes (writeFileDurably, what the model registry and the indexes use).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DURABLE_WRITE_CHUNK_BYTES, writeFileDurably } from '../../shared/fs/write-file-durably.ts';
+import { openSqlite } from '../../shared/storage/index.ts';
+import { summarize, type Latency } from '../support/load.ts';
+
+export interface CommitSyncOptions {
+  /** Seconds of commits per condition. */
+  seconds: number;
+  /** Commits per second. */
+  rate: number;
+  /** Size of each file the writer writes, in MiB. */
+  fileMiB: number;
+  /** Folder for the database and the files (default: a fresh one under the OS temp folder: put it on the disk you mean to measure). */
+  dir?: string;
+  progress: (line: string) => void;
+}
+
+type Writer = (file: string, data: Uint8Array) => Promise<void>;
+
+/** The file whole, then one sync: what `fs.writeFile` followed by `fsync` does. */
+const writeWholeThenSync: Writer = async (file, data) => {
+  const fh = await open(file, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+};
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+export async function runCommitSyncBench(opts: CommitSyncOptions) {
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'affinity-commit-sync-'));
+  const db = openSqlite({ file: path.join(dir, 'bench.db'), synchronous: 'full' });
+  try {
+    await db.run('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+    const payload = new Uint8Array(opts.fileMiB << 20).map((_, i) => (i * 2654435761) >>> 24);
+    let row = 0;
+
+    const measure = async (writer: Writer | undefined): Promise<Latency & { max: number; commits: number; files_written: number }> => {
+      let stop = false;
+      let files = 0;
+      const background = (async () => {
+        while (writer && !stop) {
+          await writer(path.join(dir, `model-${files % 2}.bin`), payload);
+          files++;
+        }
+      })();
+      const latencies: number[] = [];
+      const pending: Promise<void>[] = [];
+      const interval = 1000 / opts.rate;
+      const start = performance.now();
+      for (let i = 0; i < opts.seconds * opts.rate; i++) {
+        const due = start + i * interval;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const t = performance.now();
+        pending.push(db.run('INSERT INTO t (v) VALUES (?)', [`row ${row++}`]).then(() => void latencies.push(performance.now() - t)));
+      }
+      await Promise.all(pending);
+      stop = true;
+      await background;
+      return { ...summarize(latencies), max: round(Math.max(...latencies)), commits: latencies.length, files_written: files };
+    };
+
+    opts.progress(`commits alone: ${opts.rate}/s for ${opts.seconds} s …`);
+    const alone = await measure(undefined);
+    opts.progress(`beside ${opts.fileMiB} MiB files written whole, then synced …`);
+    const whole = await measure(writeWholeThenSync);
+    opts.progress(`beside ${opts.fileMiB} MiB files synced every ${DURABLE_WRITE_CHUNK_BYTES >> 20} MiB (writeFileDurably) …`);
+    const chunked = await measure(writeFileDurably);
+    for (const f of ['model-0.bin', 'model-1.bin']) await rm(path.join(dir, f), { force: true });
+
+    return {
+      seconds: opts.seconds,
+      rate_per_s: opts.rate,
+      file_mib: opts.fileMiB,
+      chunk_mib: DURABLE_WRITE_CHUNK_BYTES / (1 << 20),
+      commit_ms: { alone, beside_whole_file_writes: whole, beside_chunked_writes: chunked },
+      p99_ratio_whole_vs_chunked: round(whole.p99 / Math.max(0.01, chunked.p99)),
+      machine: { cpus: os.availableParallelism(), loadavg_1m: round(os.loadavg()[0] ?? 0) },
+    };
+  } finally {
+    await db.close();
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -98,16 +98,21 @@ function rssMiB(pid: number | undefined): number {
 class Timeline {
   static readonly WINDOW_S = 10;
   private readonly started = Date.now();
-  private readonly windows: Array<{ latencies: number[]; stage: string; api_rss_mib: number }> = [];
+  private readonly windows: Array<{ latencies: number[]; slow: Record<string, number>; stage: string; api_rss_mib: number }> = [];
 
-  private window(): { latencies: number[]; stage: string; api_rss_mib: number } {
+  /** @param slowMs per route, the latency above which a request counts as slow (twice its idle p99) */
+  constructor(private readonly slowMs: Record<string, number>) {}
+
+  private window() {
     const i = Math.floor((Date.now() - this.started) / (Timeline.WINDOW_S * 1000));
-    while (this.windows.length <= i) this.windows.push({ latencies: [], stage: '', api_rss_mib: 0 });
+    while (this.windows.length <= i) this.windows.push({ latencies: [], slow: {}, stage: '', api_rss_mib: 0 });
     return this.windows[i]!;
   }
 
-  record(ms: number): void {
-    this.window().latencies.push(ms);
+  record(route: string, ms: number): void {
+    const w = this.window();
+    w.latencies.push(ms);
+    if (ms > (this.slowMs[route] ?? Infinity)) w.slow[route] = (w.slow[route] ?? 0) + 1;
   }
 
   /** What the worker was doing and the API's size, sampled during the window (the last sample wins). */
@@ -121,7 +126,17 @@ class Timeline {
     return this.windows.map((w, i) => {
       const sorted = [...w.latencies].sort((a, b) => a - b);
       const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
-      return { t_s: i * Timeline.WINDOW_S, requests: sorted.length, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: sorted.at(-1) ?? 0, worker: w.stage, api_rss_mib: w.api_rss_mib };
+      return {
+        t_s: i * Timeline.WINDOW_S,
+        requests: sorted.length,
+        p50_ms: q(0.5),
+        p99_ms: q(0.99),
+        max_ms: sorted.at(-1) ?? 0,
+        // requests slower than twice their route's idle p99, by route: where a route's misses fall
+        over_2x_idle: w.slow,
+        worker: w.stage,
+        api_rss_mib: w.api_rss_mib,
+      };
     });
   }
 }
@@ -181,7 +196,7 @@ async function drive(base: string, headers: Record<string, string>, route: Route
           instance.on('response', (_client, status, _bytes, ms) => {
             statuses[status] = (statuses[status] ?? 0) + 1;
             latencies.push(ms);
-            timeline?.record(ms);
+            timeline?.record(route.name, ms);
           });
         },
         (phase + c) * intervalMs,
@@ -296,7 +311,7 @@ export async function runSoakBench(opts: SoakOptions) {
     const nightlyStarted = Date.now();
     let nightlyState = 'unknown';
     let nightlySeconds: number | null = null;
-    const timeline = new Timeline();
+    const timeline = new Timeline(Object.fromEntries(routes.map((r) => [r.name, 2 * idle[r.name]!.p99_ms])));
     const watcher = setInterval(() => {
       if (!nightly.id || nightlySeconds !== null) {
         timeline.note('', rssMiB(api.pid));
@@ -323,10 +338,12 @@ export async function runSoakBench(opts: SoakOptions) {
     rss.api_end_mib = rssMiB(api.pid);
     rss.worker_end_mib = rssMiB(worker.pid);
 
+    const windows = timeline.summary();
     const perRoute = Object.fromEntries(
       routes.map((r, i) => {
         const f = loaded[i]!;
-        return [r.name, { rate_per_s: r.rate, ...f, idle_p99_ms: idle[r.name]!.p99_ms, p99_vs_idle: Math.round((f.p99_ms / Math.max(1, idle[r.name]!.p99_ms)) * 100) / 100 }];
+        const over = windows.reduce((a, w) => a + (w.over_2x_idle[r.name] ?? 0), 0);
+        return [r.name, { rate_per_s: r.rate, ...f, idle_p99_ms: idle[r.name]!.p99_ms, p99_vs_idle: Math.round((f.p99_ms / Math.max(1, idle[r.name]!.p99_ms)) * 100) / 100, over_2x_idle: over }];
       }),
     );
     const errorsByStatus: Record<string, number> = {};
@@ -355,7 +372,7 @@ export async function runSoakBench(opts: SoakOptions) {
       routes: perRoute,
       rss: { ...rss, api_growth_after_warmup_pct: apiGrowth, worker_growth_after_warmup_pct: growth(rss.worker_warm_mib, rss.worker_end_mib) },
       nightly: { state: nightlyState, seconds: nightlySeconds },
-      timeline: timeline.summary(),
+      timeline: windows,
       machine: { cpus: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadavg_1m: os.loadavg()[0], cpu_steal_pct: steal },
       targets: { fivexx: 0, p99_vs_idle_max: 2, rss_growth_pct_max: 10 },
       met: {

@@ -1,20 +1,15 @@
 import type { Command } from 'commander';
 import { runCommitSyncBench } from '../../bench/storage/commit-sync-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
-
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${v}`);
-  return n;
-};
+import { positiveNumber } from '../../shared/cli/option-parsers.ts';
 
 export function registerBenchCommitSyncCommand(bench: Command): void {
   bench
     .command('commit-sync')
     .description('durable SQLite commits at a fixed rate: alone, beside large files written whole then synced, and beside files synced every MiB')
-    .option('--seconds <s>', 'seconds of commits per condition', positive, 20)
-    .option('--rate <n>', 'commits a second', positive, 100)
-    .option('--file-mib <n>', 'size of each file the background writer writes', positive, 16)
+    .option('--seconds <s>', 'seconds of commits per condition', positiveNumber, 20)
+    .option('--rate <n>', 'commits a second', positiveNumber, 100)
+    .option('--file-mib <n>', 'size of each file the background writer writes', positiveNumber, 16)
     .option('--dir <dir>', 'folder on the disk to measure (default: a fresh temporary folder)')
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: { seconds: number; rate: number; fileMib: number; dir?: string; json?: boolean }) => {

@@ -1,12 +1,8 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { runIndexBench, type EfRow } from '../../bench/index/index-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { positiveInt } from '../../shared/cli/option-parsers.ts';
 
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a positive integer: ${v}`);
-  return n;
-};
 const intList = (v: string) => v.split(',').map((x) => positiveInt(x.trim()));
 
 type Result = Awaited<ReturnType<typeof runIndexBench>>;

@@ -3,27 +3,16 @@ import type { Command } from 'commander';
 import { runSoakBench } from '../../bench/soak/soak-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
-
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${v}`);
-  return n;
-};
-
-const nonNegative = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`not a number >= 0: ${v}`);
-  return n;
-};
+import { nonNegativeNumber, positiveNumber } from '../../shared/cli/option-parsers.ts';
 
 export function registerBenchSoakCommand(bench: Command): void {
   bench
     .command('soak')
     .description('the whole system (API + worker processes, ML-100K) under a fixed mixed request rate while the nightly flow retrains')
-    .option('--duration <s>', 'seconds of mixed load', positive, 300)
-    .option('--warmup <s>', 'seconds of the same mix before the idle figures, not measured (0: none)', nonNegative, 20)
-    .option('--rate-scale <x>', 'multiplies every route\'s request rate (105 req/s in all at 1)', positive, 1)
-    .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', (v: string) => Math.max(1, Math.floor(positive(v))), os.availableParallelism())
+    .option('--duration <s>', 'seconds of mixed load', positiveNumber, 300)
+    .option('--warmup <s>', 'seconds of the same mix before the idle figures, not measured (0: none)', nonNegativeNumber, 20)
+    .option('--rate-scale <x>', 'multiplies every route\'s request rate (105 req/s in all at 1)', positiveNumber, 1)
+    .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', (v: string) => Math.max(1, Math.floor(positiveNumber(v))), os.availableParallelism())
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: { duration: number; warmup: number; rateScale: number; processes: number; json?: boolean }) => {
       const config = loadConfig();

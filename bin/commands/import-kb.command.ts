@@ -1,17 +1,12 @@
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { chatMigrations, importBitextKb, KbRepository } from '../../services/chat/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { loadConfig, type Config } from '../../shared/config/index.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
 import { ModelSignals } from '../../shared/queues/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
-
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`not a positive integer: ${v}`);
-  return n;
-};
+import { positiveInt } from '../../shared/cli/option-parsers.ts';
 
 /** Tells running API processes to reindex the knowledge base; false when Redis did not take it within 3 s. */
 async function announce(config: Config): Promise<boolean> {
@@ -36,7 +31,7 @@ export function registerImportKbCommand(importCommand: Command): void {
     .command('kb')
     .description('build the FAQ knowledge base from the Bitext customer-support CSV: one entry per intent, instructions as question variants, a representative response as the answer')
     .option('--bitext <csv>', 'the Bitext CSV (default: AFFINITY_SHARED_DIR/data/customer-support/bitext_customer_support_training.csv)')
-    .option('--questions <n>', 'question variants kept per intent', positive, 20)
+    .option('--questions <n>', 'question variants kept per intent', positiveInt, 20)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: { bitext?: string; questions: number; json?: boolean }) => {
       const config = loadConfig();

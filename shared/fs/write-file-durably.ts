@@ -2,9 +2,9 @@
  * Durable file writes that do not hold up other processes' commits. A disk's flush (what an
  * fsync ends with) waits for every write still buffered on the way to the device, from any
  * file. A model or index of tens of megabytes written in one go and synced at the end makes
- * every database commit synced in the meantime wait behind all of it: on this project's VM
- * disk, a 4 KiB fdatasync took 0.3 ms alone, 27–33 ms p99 beside a writer of 20 MB files, and
- * 4 ms p99 when that writer synced every MiB (docs/reliability.md).
+ * every database commit synced in the meantime wait behind all of it. `affinity bench
+ * commit-sync` measures it (docs/storage.md): on this project's VM disk, commit p99 6.1–7.0 ms
+ * beside 16 MiB files written whole, 3.8–4.1 ms beside the same files synced every MiB.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 

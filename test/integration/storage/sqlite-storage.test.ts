@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openSqlite } from '../../../shared/storage/sqlite-database.ts';
 import { storageContract } from '../../support/storage-contract.ts';
 
@@ -45,6 +45,38 @@ describe('storage contract on SQLite', () => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+
+  // SQLite's own checkpoint runs inside the commit that leaves 1,000 pages (4 MiB) in the log,
+  // on the event loop. Here commits checkpoint only past 10,000 pages; a worker thread copies
+  // the log into the database file once `checkpointPages` of it are pending, and the next
+  // commit then starts the log again from its beginning, so the log stays about one batch long.
+  it('checkpoints the write-ahead log from a worker thread once enough pages are pending, and leaves nothing behind at close', async () => {
+    const file = path.join(root, 'checkpoints', 'affinity.db');
+    const db = openSqlite({ file, checkpointPages: 100 });
+    const blob = Buffer.alloc(5000, 7);
+    const rows = 100; // about 1.3 pages a row: 130 pages a batch
+    try {
+      await db.migrate([{ id: '001', statements: ['CREATE TABLE t (x INTEGER NOT NULL, b BLOB NOT NULL)'] }]);
+      expect(statSync(file).size).toBeLessThan(100_000);
+      for (let batch = 0; batch < 6; batch++) {
+        await db.transaction(async (tx) => {
+          for (let i = 0; i < rows; i++) await tx.run('INSERT INTO t (x, b) VALUES (?, ?)', [batch * rows + i, blob]);
+        });
+        await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan((batch + 1) * rows * blob.length), { timeout: 10_000, interval: 10 });
+      }
+      // six batches are 3 MB of blobs: without the log's restarts it would hold them all
+      expect(statSync(`${file}-wal`).size).toBeLessThan(1_000_000);
+    } finally {
+      await db.close();
+    }
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const again = openSqlite({ file });
+    try {
+      expect(await again.get<{ n: number }>('SELECT COUNT(*) AS n FROM t')).toEqual({ n: 6 * rows });
+    } finally {
+      await again.close();
     }
   });
 });

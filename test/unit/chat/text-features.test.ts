@@ -63,6 +63,28 @@ describe('text features', () => {
     expect(Array.from(v.state.keys)).toEqual([a]);
   });
 
+  it('finds the column of every kept n-gram among thousands, the extremes of the hash range included, and drops the rest', () => {
+    // a fixed pseudo-random set of 5,000 hashes, with 0 and 2^32 - 1 among them
+    const kept = new Set<number>([0, 0xffffffff]);
+    for (let x = 12345; kept.size < 5000; ) kept.add((x = (Math.imul(x, 1103515245) + 12345) >>> 0));
+    const docs = [...kept].map((h) => Uint32Array.from([h]));
+    const v = TfidfVectorizer.fit(docs);
+    const reference = new Map([...v.state.keys].map((k, i) => [k, i]));
+    const probes = [...kept, 1, 0xfffffffe, ...[...kept].map((h) => (h + 1) >>> 0)];
+    const x = v.transform(probes.map((h) => Uint32Array.from([h])));
+    probes.forEach((h, row) => {
+      const col = reference.get(h);
+      if (col === undefined) expect(x.indptr[row + 1]! - x.indptr[row]!).toBe(0);
+      else expect(x.indices[x.indptr[row]!]).toBe(col);
+    });
+  });
+
+  it('refuses a stored vectorizer whose keys are not strictly increasing', () => {
+    const state = { keys: Uint32Array.from([1, 5, 5]), idf: Float32Array.from([1, 1, 1]) };
+    expect(() => TfidfVectorizer.fromState(state)).toThrow(expect.objectContaining({ code: 'CLASSIFIER_MODEL_INVALID' }));
+    expect(() => TfidfVectorizer.fromState({ ...state, keys: Uint32Array.from([1, 7, 5]) })).toThrow(expect.objectContaining({ code: 'CLASSIFIER_MODEL_INVALID' }));
+  });
+
   it('stacks word, char and dense blocks, each unit length times its weight', () => {
     const texts = ['card arrived', 'card lost'];
     const emb = [Float32Array.from([3, 4, 0]), Float32Array.from([0, 0, 2])];

@@ -20,6 +20,8 @@ export class Bm25Index {
   private readonly b: number;
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly docTerms: Array<Map<string, number> | undefined> = [];
+  /** The text each slot was indexed from: upserting the same text again changes nothing. */
+  private readonly docText: Array<string | undefined> = [];
   private readonly docLength: number[] = [];
   private readonly ids: string[] = [];
   private readonly slotOf = new Map<string, number>();
@@ -36,7 +38,13 @@ export class Bm25Index {
     return this.live;
   }
 
+  /**
+   * Indexes `id` with `text`, replacing what it had. The same text as before is a no-op: a
+   * catalog reload re-upserts every item, and most of them have not changed.
+   */
   upsert(id: string, text: string): void {
+    const had = this.slotOf.get(id);
+    if (had !== undefined && this.docText[had] === text) return;
     this.remove(id);
     const tf = new Map<string, number>();
     const ts = terms(text);
@@ -45,6 +53,7 @@ export class Bm25Index {
     this.ids[slot] = id;
     this.slotOf.set(id, slot);
     this.docTerms[slot] = tf;
+    this.docText[slot] = text;
     this.docLength[slot] = ts.length;
     this.totalLength += ts.length;
     this.live++;
@@ -65,6 +74,7 @@ export class Bm25Index {
     }
     this.totalLength -= this.docLength[slot]!;
     this.docTerms[slot] = undefined;
+    this.docText[slot] = undefined;
     this.slotOf.delete(id);
     this.free.push(slot);
     this.live--;

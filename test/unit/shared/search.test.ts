@@ -40,6 +40,21 @@ describe('Bm25Index', () => {
     i.upsert('b', 'green mug');
     expect(i.search('mug', 5).map((h) => h.id)).toEqual(['b']);
   });
+
+  it('scores the same after re-upserting unchanged texts, and after removing and re-adding one', () => {
+    const i = new Bm25Index();
+    const docs: Array<[string, string]> = [['a', 'red mug'], ['b', 'blue mug'], ['c', 'red running shoe']];
+    for (const [id, text] of docs) i.upsert(id, text);
+    const before = i.search('red mug', 5);
+    for (const [id, text] of docs) i.upsert(id, text);
+    expect(i.search('red mug', 5)).toEqual(before);
+    expect(i.size).toBe(3);
+    // a removed document is indexed again by the same text, not skipped as unchanged
+    i.remove('a');
+    expect(i.search('red mug', 5).map((h) => h.id)).not.toContain('a');
+    i.upsert('a', 'red mug');
+    expect(i.search('red mug', 5)).toEqual(before);
+  });
 });
 
 describe('fuseRrf', () => {

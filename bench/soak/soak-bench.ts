@@ -81,24 +81,48 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** Resident set size in MiB of a process and every process under it (a cluster's primary and its API processes). */
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return 0;
-  let kib = 0;
+/** A process and every process under it (a cluster's primary and its API processes). */
+function processTree(pid: number): number[] {
+  const out: number[] = [];
   const todo = [pid];
   while (todo.length) {
     const p = todo.pop()!;
-    kib += rssKiB(p);
+    out.push(p);
     todo.push(...childrenOf(p));
   }
+  return out;
+}
+
+/** Resident set size in MiB of a process and every process under it. */
+function rssMiB(pid: number | undefined): number {
+  if (!pid) return 0;
+  const kib = processTree(pid).reduce((a, p) => a + rssKiB(p), 0);
   return Math.round(kib / 102.4) / 10;
+}
+
+/**
+ * Bytes a process and the processes under it have caused to be written to the disk so far
+ * (Linux /proc/PID/io `write_bytes`: what reached the block layer, however it was written);
+ * processes that ended take theirs with them.
+ */
+function diskWriteBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  let bytes = 0;
+  for (const p of processTree(pid)) {
+    try {
+      bytes += Number(/^write_bytes:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/io`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // ended since the listing, or /proc/PID/io not readable
+    }
+  }
+  return bytes;
 }
 
 /** Latencies of every route together, per window of the run: where in time the slow requests were. */
 class Timeline {
   static readonly WINDOW_S = 10;
   private readonly started = Date.now();
-  private readonly windows: Array<{ latencies: number[]; slow: Record<string, number>; stage: string; api_rss_mib: number }> = [];
+  private readonly windows: Array<{ latencies: number[]; slow: Record<string, number>; stage: string; api_rss_mib: number; written?: { api: number; worker: number } }> = [];
 
   /** @param slowMs per route, the latency above which a request counts as slow (twice its idle p99) */
   constructor(private readonly slowMs: Record<string, number>) {}
@@ -115,15 +139,24 @@ class Timeline {
     if (ms > (this.slowMs[route] ?? Infinity)) w.slow[route] = (w.slow[route] ?? 0) + 1;
   }
 
-  /** What the worker was doing and the API's size, sampled during the window (the last sample wins). */
-  note(stage: string, apiRss: number): void {
+  /**
+   * What the worker was doing, the API's size and the bytes each side has written to the disk
+   * so far, sampled during the window (the last sample wins).
+   */
+  note(stage: string, apiRss: number, written: { api: number; worker: number }): void {
     const w = this.window();
     w.stage = stage;
     w.api_rss_mib = apiRss;
+    w.written = written;
   }
 
   summary() {
+    const mib = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+    let before: { api: number; worker: number } | undefined;
     return this.windows.map((w, i) => {
+      // disk writes in the window: from the previous window's last sample to this one's
+      const disk = w.written && before ? { api: mib(w.written.api - before.api), worker: mib(w.written.worker - before.worker) } : null;
+      before = w.written ?? before;
       const sorted = [...w.latencies].sort((a, b) => a - b);
       const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
       return {
@@ -136,6 +169,7 @@ class Timeline {
         over_2x_idle: w.slow,
         worker: w.stage,
         api_rss_mib: w.api_rss_mib,
+        disk_write_mib: disk,
       };
     });
   }
@@ -313,15 +347,16 @@ export async function runSoakBench(opts: SoakOptions) {
     let nightlySeconds: number | null = null;
     const timeline = new Timeline(Object.fromEntries(routes.map((r) => [r.name, 2 * idle[r.name]!.p99_ms])));
     const watcher = setInterval(() => {
+      const written = () => ({ api: diskWriteBytes(api.pid), worker: diskWriteBytes(worker.pid) });
       if (!nightly.id || nightlySeconds !== null) {
-        timeline.note('', rssMiB(api.pid));
+        timeline.note('', rssMiB(api.pid), written());
         return;
       }
       void call('GET', `/v1/admin/jobs/${nightly.id}`)
         .then((r) => r.json() as Promise<{ state: string; progress: { stage: string; percent: number } | null }>)
         .then((j) => {
           nightlyState = j.state;
-          timeline.note(j.progress ? `${j.progress.stage} ${Math.round(j.progress.percent)}%` : j.state, rssMiB(api.pid));
+          timeline.note(j.progress ? `${j.progress.stage} ${Math.round(j.progress.percent)}%` : j.state, rssMiB(api.pid), written());
           if (j.state === 'completed' || j.state === 'failed') nightlySeconds = Math.round((Date.now() - nightlyStarted) / 1000);
         })
         .catch(() => undefined);

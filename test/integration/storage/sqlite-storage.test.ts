@@ -1,9 +1,20 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openSqlite } from '../../../shared/storage/sqlite-database.ts';
 import { storageContract } from '../../support/storage-contract.ts';
+
+/**
+ * The log's frame counts from the WAL-index header at the start of the `-shm` file
+ * (https://www.sqlite.org/walformat.html): the last frame in the log, and how many frames
+ * a checkpoint has copied into the database file. Host byte order.
+ */
+function walIndexHeader(file: string): { mxFrame: number; nBackfill: number } {
+  const b = readFileSync(`${file}-shm`).subarray(0, 100);
+  const le = os.endianness() === 'LE';
+  return { mxFrame: le ? b.readUInt32LE(16) : b.readUInt32BE(16), nBackfill: le ? b.readUInt32LE(96) : b.readUInt32BE(96) };
+}
 
 // The storage contract on SQLite: each test on a fresh database file.
 describe('storage contract on SQLite', () => {
@@ -64,8 +75,17 @@ describe('storage contract on SQLite', () => {
         await db.transaction(async (tx) => {
           for (let i = 0; i < rows; i++) await tx.run('INSERT INTO t (x, b) VALUES (?, ?)', [batch * rows + i, blob]);
         });
-        await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan((batch + 1) * rows * blob.length), { timeout: 10_000, interval: 10 });
+        // the checkpoint is complete once every frame of the log is in the database file
+        await vi.waitFor(
+          () => {
+            const { mxFrame, nBackfill } = walIndexHeader(file);
+            expect(mxFrame).toBeGreaterThan(100);
+            expect(nBackfill).toBe(mxFrame);
+          },
+          { timeout: 10_000, interval: 10 },
+        );
       }
+      expect(statSync(file).size).toBeGreaterThan(6 * rows * blob.length);
       // six batches are 3 MB of blobs: without the log's restarts it would hold them all
       expect(statSync(`${file}-wal`).size).toBeLessThan(1_000_000);
     } finally {

@@ -26,6 +26,8 @@ export interface SoakOptions {
   rateScale: number;
   /** API processes serving the port (API_PROCESSES). */
   processes: number;
+  /** Requests each route's idle p99 is taken from, at least (at most 10 a second). */
+  idleSamples: number;
   progress: (line: string) => void;
 }
 
@@ -174,9 +176,6 @@ class Timeline {
     });
   }
 }
-
-/** Requests each route's idle p99 is taken from, at least. */
-const IDLE_SAMPLES = 100;
 
 /** A route's phase within its interval: spread by the golden ratio, so no two routes start together. */
 const phaseOf = (routeIndex: number): number => (routeIndex * 0.618034) % 1;
@@ -333,10 +332,11 @@ export async function runSoakBench(opts: SoakOptions) {
     opts.progress('idle figures: each route alone at a low rate …');
     const idle: Record<string, RouteFigures> = {};
     for (const [i, r] of routes.entries()) {
-      // at least IDLE_SAMPLES requests, so the idle p99 is a 99th percentile and not the
-      // slowest of 20 (catalog upserts run at 2 a second)
+      // at least `idleSamples` requests, so that the idle p99 is an estimate as steady as the
+      // loaded one: of 100 requests it is the slowest one (one hiccup sets it; idle p99s of
+      // 11.1–41.9 ms for one route were seen between runs), of 300 the third slowest
       const rate = Math.min(r.rate, 10);
-      idle[r.name] = await drive(base, headers, { ...r, rate }, Math.max(10, Math.ceil(IDLE_SAMPLES / rate)), phaseOf(i));
+      idle[r.name] = await drive(base, headers, { ...r, rate }, Math.max(10, Math.ceil(opts.idleSamples / rate)), phaseOf(i));
     }
 
     const rss = { api_start_mib: rssMiB(api.pid), worker_start_mib: rssMiB(worker.pid), api_warm_mib: 0, worker_warm_mib: 0, api_end_mib: 0, worker_end_mib: 0 };
@@ -397,6 +397,7 @@ export async function runSoakBench(opts: SoakOptions) {
     return {
       duration_s: opts.duration,
       warmup_s: opts.warmup,
+      idle_samples: opts.idleSamples,
       request_rate_per_s: routes.reduce((a, r) => a + r.rate, 0),
       // the API's RSS is that of all of its processes together
       api_processes: opts.processes,

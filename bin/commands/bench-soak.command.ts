@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { runSoakBench } from '../../bench/soak/soak-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
-import { nonNegativeNumber, positiveNumber } from '../../shared/cli/option-parsers.ts';
+import { nonNegativeNumber, positiveInt, positiveNumber } from '../../shared/cli/option-parsers.ts';
 
 export function registerBenchSoakCommand(bench: Command): void {
   bench
@@ -13,10 +13,11 @@ export function registerBenchSoakCommand(bench: Command): void {
     .option('--warmup <s>', 'seconds of the same mix before the idle figures, not measured (0: none)', nonNegativeNumber, 20)
     .option('--rate-scale <x>', 'multiplies every route\'s request rate (105 req/s in all at 1)', positiveNumber, 1)
     .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', (v: string) => Math.max(1, Math.floor(positiveNumber(v))), os.availableParallelism())
+    .option('--idle-samples <n>', 'requests each route\'s idle p99 is taken from (at most 10 a second; catalog upserts at 2)', positiveInt, 300)
     .option('--json', 'print one JSON object as the last line of stdout')
-    .action(async (o: { duration: number; warmup: number; rateScale: number; processes: number; json?: boolean }) => {
+    .action(async (o: { duration: number; warmup: number; rateScale: number; processes: number; idleSamples: number; json?: boolean }) => {
       const config = loadConfig();
-      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, warmup: o.warmup, rateScale: o.rateScale, processes: o.processes, progress });
+      const r = await runSoakBench({ sharedDir: config.AFFINITY_SHARED_DIR, duration: o.duration, warmup: o.warmup, rateScale: o.rateScale, processes: o.processes, idleSamples: o.idleSamples, progress });
       printResult(r, o, () =>
         [
           ...Object.entries(r.routes).map(

@@ -13,6 +13,7 @@ import { freePort, until, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
 import { loadConfig } from '../../shared/config/index.ts';
+import { deleteKeysUnder } from '../../shared/redis/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
 
@@ -252,12 +253,15 @@ export async function runSoakBench(opts: SoakOptions) {
   const mlDir = path.join(opts.sharedDir, 'data', 'movielens-100k');
   const adminKey = `aff_soak_${randomBytes(24).toString('base64url')}`;
   const procs: ChildProcess[] = [];
+  // the run's queues, jobs and chat sessions live under a Redis prefix of its own, deleted at the end
+  const redisPrefix = `soak-${randomBytes(4).toString('hex')}`;
+  let redisUrl: string | undefined;
   try {
     const env = {
       ...process.env,
       AFFINITY_DATA_DIR: dataDir,
       AFFINITY_SHARED_DIR: opts.sharedDir,
-      REDIS_PREFIX: `soak-${randomBytes(4).toString('hex')}`,
+      REDIS_PREFIX: redisPrefix,
       NIGHTLY_CRON: 'off',
       LOG_LEVEL: 'warn',
       AFFINITY_ADMIN_KEY: adminKey,
@@ -266,6 +270,7 @@ export async function runSoakBench(opts: SoakOptions) {
       RATE_LIMIT_PER_MINUTE: '10000000',
     };
     const config = loadConfig(env);
+    redisUrl = config.REDIS_URL;
     const db = openDatabase(config);
     await db.migrate(catalogMigrations);
     const repo = new CatalogRepository(db);
@@ -426,5 +431,6 @@ export async function runSoakBench(opts: SoakOptions) {
     await Promise.all(exited);
     clearTimeout(again);
     rmSync(dataDir, { recursive: true, force: true });
+    if (redisUrl) await deleteKeysUnder(redisUrl, `${redisPrefix}:`).catch(() => undefined);
   }
 }

@@ -1,1 +1,2 @@
 export { createRedis, type RedisClient, type RedisClientOptions, type RedisConnection, type RedisScript } from './redis-client.ts';
+export { deleteKeysUnder, keysUnder } from './keys-under.ts';

@@ -42,6 +42,36 @@ const writeWholeThenSync: Writer = async (file, data) => {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/**
+ * Commits made by `commit` at `opts.rate` a second for `opts.seconds`, each started on time
+ * whether or not the ones before have finished, while `writer` (if any) writes `payload`-sized
+ * files back to back into `dir`. Returns each commit's latency and the files written.
+ */
+async function pacedCommits(commit: () => Promise<unknown>, writer: Writer | undefined, dir: string, payload: Uint8Array, opts: CommitSyncOptions): Promise<{ latencies: number[]; files: number }> {
+  let stop = false;
+  let files = 0;
+  const background = (async () => {
+    while (writer && !stop) {
+      await writer(path.join(dir, `model-${files % 2}.bin`), payload);
+      files++;
+    }
+  })();
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const interval = 1000 / opts.rate;
+  const start = performance.now();
+  for (let i = 0; i < opts.seconds * opts.rate; i++) {
+    const wait = start + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    const t = performance.now();
+    pending.push(commit().then(() => void latencies.push(performance.now() - t)));
+  }
+  await Promise.all(pending);
+  stop = true;
+  await background;
+  return { latencies, files };
+}
+
 export async function runCommitSyncBench(opts: CommitSyncOptions) {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'affinity-commit-sync-'));
   const db = openSqlite({ file: path.join(dir, 'bench.db'), synchronous: 'full' });
@@ -51,28 +81,7 @@ export async function runCommitSyncBench(opts: CommitSyncOptions) {
     let row = 0;
 
     const measure = async (writer: Writer | undefined): Promise<Latency & { max: number; commits: number; files_written: number }> => {
-      let stop = false;
-      let files = 0;
-      const background = (async () => {
-        while (writer && !stop) {
-          await writer(path.join(dir, `model-${files % 2}.bin`), payload);
-          files++;
-        }
-      })();
-      const latencies: number[] = [];
-      const pending: Promise<void>[] = [];
-      const interval = 1000 / opts.rate;
-      const start = performance.now();
-      for (let i = 0; i < opts.seconds * opts.rate; i++) {
-        const due = start + i * interval;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        const t = performance.now();
-        pending.push(db.run('INSERT INTO t (v) VALUES (?)', [`row ${row++}`]).then(() => void latencies.push(performance.now() - t)));
-      }
-      await Promise.all(pending);
-      stop = true;
-      await background;
+      const { latencies, files } = await pacedCommits(() => db.run('INSERT INTO t (v) VALUES (?)', [`row ${row++}`]), writer, dir, payload, opts);
       return { ...summarize(latencies), max: round(Math.max(...latencies)), commits: latencies.length, files_written: files };
     };
 
@@ -102,6 +111,8 @@ export async function runCommitSyncBench(opts: CommitSyncOptions) {
     };
   } finally {
     await db.close();
+    // the background writer's files; a folder of the bench's own goes whole
+    for (const f of ['model-0.bin', 'model-1.bin']) await rm(path.join(dir, f), { force: true });
     if (!opts.dir) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -122,26 +133,9 @@ async function measureCheckpoints(dir: string, where: 'commit' | 'thread', paylo
   try {
     await db.run('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v BLOB NOT NULL)');
     const blob = Buffer.alloc(CHECKPOINT_COMMIT_KIB << 10, 7);
-    const latencies: number[] = [];
-    const pending: Promise<void>[] = [];
-    const interval = 1000 / opts.rate;
-    let stop = false;
-    let files = 0;
-    const background = (async () => {
-      while (!stop) await writeFileDurably(path.join(dir, `model-${files++ % 2}.bin`), payload);
-    })();
     loop.enable();
-    const start = performance.now();
-    for (let i = 0; i < opts.seconds * opts.rate; i++) {
-      const wait = start + i * interval - performance.now();
-      if (wait > 0) await sleep(wait);
-      const t = performance.now();
-      pending.push(db.run('INSERT INTO t (v) VALUES (?)', [blob]).then(() => void latencies.push(performance.now() - t)));
-    }
-    await Promise.all(pending);
+    const { latencies } = await pacedCommits(() => db.run('INSERT INTO t (v) VALUES (?)', [blob]), writeFileDurably, dir, payload, opts);
     loop.disable();
-    stop = true;
-    await background;
     const ms = (ns: number) => round(ns / 1e6);
     return {
       commit_ms: { ...summarize(latencies), max: round(Math.max(...latencies)) },

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
 import { createLogger, type Logger } from '../../shared/logging/logger.ts';
-import { runApiCluster } from '../../shared/process/index.ts';
+import { runApiCluster, withMallocDefaults } from '../../shared/process/index.ts';
 import { composeApi } from '../compose-api.ts';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
@@ -14,7 +14,7 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'af
 /** The workers in a process of their own: a long training run never slows a request. */
 function spawnWorkerProcess(log: Logger, stopping: () => boolean): ChildProcess {
   // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
-  const child = spawn(process.execPath, [CLI, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: process.env });
+  const child = spawn(process.execPath, [CLI, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: withMallocDefaults(process.env) });
   child.on('exit', (code, signal) => {
     if (!stopping()) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
   });

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logging/logger.ts';
 import { answerMetricsRequests } from './cluster-metrics.ts';
+import { withMallocDefaults } from './malloc-env.ts';
 
 export interface ApiClusterOptions {
   /** Serving processes to run (each a full API on the shared port). */
@@ -35,7 +36,8 @@ export function runApiCluster(opts: ApiClusterOptions): { stop(signal: string): 
   const listening = new Set<number>();
 
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    // the primary's environment, plus a fixed malloc mmap threshold (see malloc-env.ts)
+    const worker = cluster.fork(withMallocDefaults(process.env));
     worker.once('online', () => opts.log.info({ pid: worker.process.pid, worker: worker.id }, 'API process started'));
     worker.once('listening', () => {
       listening.add(worker.id);

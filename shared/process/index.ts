@@ -1,3 +1,4 @@
 export { runApiCluster, type ApiClusterOptions } from './api-cluster.ts';
 export { clusterMetrics, inApiCluster, shareRegistry } from './cluster-metrics.ts';
 export { lowerProcessPriority } from './lower-priority.ts';
+export { MALLOC_MMAP_THRESHOLD, withMallocDefaults } from './malloc-env.ts';

@@ -5,7 +5,7 @@
 // single API process (it used to log "listening" on a port another process held).
 import http from 'node:http';
 import net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,11 @@ describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
     expect(second).toBeDefined();
     expect(first).not.toBe(second);
     expect(first).not.toBe(api.child.pid);
+    // each API process gets a fixed malloc mmap threshold (model arrays handed back on a swap)
+    if (process.platform === 'linux') {
+      const environ = readFileSync(`/proc/${first}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    }
 
     // 40 requests on 40 connections: answered by both processes, counted once each in the sum
     const statuses = await Promise.all(Array.from({ length: 40 }, () => getOnNewConnection(`${base}/v1/items/no-such-item`)));

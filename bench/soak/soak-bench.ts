@@ -15,6 +15,7 @@ import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { deleteKeysUnder } from '../../shared/redis/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
+import { withMallocDefaults } from '../../shared/process/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
 
 export interface SoakOptions {
@@ -257,8 +258,9 @@ export async function runSoakBench(opts: SoakOptions) {
   const redisPrefix = `soak-${randomBytes(4).toString('hex')}`;
   let redisUrl: string | undefined;
   try {
+    // the environment the Dockerfile and `affinity start` give the processes (malloc-env.ts)
     const env = {
-      ...process.env,
+      ...withMallocDefaults(process.env),
       AFFINITY_DATA_DIR: dataDir,
       AFFINITY_SHARED_DIR: opts.sharedDir,
       REDIS_PREFIX: redisPrefix,

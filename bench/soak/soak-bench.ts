@@ -13,9 +13,9 @@ import { freePort, until, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
 import { loadConfig } from '../../shared/config/index.ts';
+import { withMallocDefaults } from '../../shared/process/index.ts';
 import { deleteKeysUnder } from '../../shared/redis/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
-import { withMallocDefaults } from '../../shared/process/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
 
 export interface SoakOptions {

@@ -1,7 +1,8 @@
 // `npm start` end to end: the real CLI in a child process on a fresh data folder, with no
 // EMBED_MODEL, so it generates and serves the offline encoder, and no API key, so it prints a
-// generated admin key once; then a clean SIGTERM exit.
+// generated admin key once; the worker it spawns gets the malloc threshold; then a clean SIGTERM exit.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,7 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     delete env.EMBED_MODEL;
     delete env.EMBED_MODEL_ID;
     delete env.NODE_OPTIONS; // vitest's own loader hooks are not what `npm start` runs with
+    delete env.MALLOC_MMAP_THRESHOLD_; // `start` gives it to the worker it spawns (malloc-env.ts)
     // as shipped: keys required, none provisioned
     env.AUTH_ENABLED = 'true';
     delete env.AFFINITY_ADMIN_KEY;
@@ -87,6 +89,14 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     expect(path.resolve(String(lines.find((l) => l.msg.startsWith('generated the offline encoder'))!.dir))).toBe(
       path.join(dataDir, 'models', 'offline-tiny'),
     );
+
+    // the worker process `start` spawned runs with a fixed malloc mmap threshold
+    if (process.platform === 'linux') {
+      const children = readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      const worker = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('work'));
+      expect(worker).toBeDefined();
+      expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    }
 
     child!.kill('SIGTERM');
     const exit = await Promise.race([

@@ -67,7 +67,8 @@ describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
   });
 
   it('spreads connections, sums metrics, replaces a dead process and stops cleanly', { timeout: 120_000 }, async () => {
-    api = spawnAffinity(['serve'], env);
+    // not set by the caller: the primary gives it to each API process (malloc-env.ts)
+    api = spawnAffinity(['serve'], { ...env, MALLOC_MMAP_THRESHOLD_: undefined });
     await untilReady(api, base);
     const ready = async () => metric(await (await fetch(`${base}/metrics`)).text(), 'affinity_api_processes_ready');
     await until('both processes ready', 60_000, async () => (await ready()) === 2, 200);

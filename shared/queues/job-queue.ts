@@ -57,6 +57,19 @@ async function withinTime<T>(what: string, work: Promise<T>): Promise<T> {
   }
 }
 
+/** Waits until every promise has settled, or `ms` has passed; never throws. */
+async function settledWithin(ms: number, work: Array<Promise<unknown>>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([Promise.allSettled(work), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Job ids as the outside sees them: the queue's short name and BullMQ's id (`train-12`,
  * `refresh-5`). BullMQ numbers each queue on its own, so its bare ids repeat across queues.
@@ -86,6 +99,7 @@ export class JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
   /** One connection for every queue, owned here: closed (or dropped) whatever state it is in. */
   private client: RedisClient | undefined;
+  private closed = false;
 
   constructor(
     private readonly redisUrl: string,
@@ -95,14 +109,42 @@ export class JobQueue {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      // a request-path client: commands fail at once while Redis is away instead of queueing
-      this.client ??= createRedis(this.redisUrl, { role: 'request', commandTimeoutMs: REDIS_WAIT_MS });
-      q = new Queue(name, { connection: this.client.connection, prefix: this.prefix });
-      q.on('error', () => undefined); // connection errors surface on the calls themselves
-      // BullMQ connects in the background; with Redis away (or the queue closed first) that
-      // attempt rejects with nobody awaiting it: the calls themselves report the outage
-      q.waitUntilReady().catch(() => undefined);
-      this.queues.set(name, q);
+      if (!this.client) {
+        // a request-path client: commands fail at once while Redis is away instead of queueing
+        this.client = createRedis(this.redisUrl, { role: 'request', commandTimeoutMs: REDIS_WAIT_MS });
+        // Connecting before BullMQ sees the client matters: BullMQ calls connect() itself on a
+        // client that has not started, and when that one attempt fails its queue stays failed for
+        // good. A client already connecting is waited for across reconnects instead.
+        void this.client.connect();
+      }
+      const created = new Queue(name, { connection: this.client.connection, prefix: this.prefix });
+      created.on('error', () => undefined); // connection errors surface on the calls themselves
+      created.waitUntilReady().catch(() => {
+        // its start failed (Redis went away between connecting and BullMQ's first command):
+        // the next call builds a fresh queue instead of failing on this one forever
+        if (this.queues.get(name) === created && !this.closed) {
+          this.queues.delete(name);
+          void created.close().catch(() => undefined);
+        }
+      });
+      this.queues.set(name, (q = created));
+    }
+    return q;
+  }
+
+  /**
+   * The queue once BullMQ holds a working connection. Writes wait for this first: while Redis is
+   * away they fail now, instead of waiting inside BullMQ and running when Redis returns, after
+   * their caller was told the queue is unavailable.
+   */
+  private async started(name: QueueName, what: string, opts: { waitForRedis?: boolean } = {}): Promise<Queue> {
+    const q = this.queue(name);
+    try {
+      await (opts.waitForRedis ? q.waitUntilReady() : withinTime(what, q.waitUntilReady()));
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      const why = this.closed ? 'the queue was closed' : err instanceof Error ? err.message : String(err);
+      throw appError('QUEUE_UNAVAILABLE', `${what}: ${why}`, undefined, err);
     }
     return q;
   }
@@ -118,7 +160,8 @@ export class JobQueue {
    */
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts: JobsOptions = {}): Promise<string> {
     try {
-      const job = await withinTime(`enqueue ${name}`, this.queue(QUEUE_OF[name]).add(name, payload, { ...DEFAULTS, ...opts }));
+      const queue = await this.started(QUEUE_OF[name], `enqueue ${name}`);
+      const job = await withinTime(`enqueue ${name}`, queue.add(name, payload, { ...DEFAULTS, ...opts }));
       return publicId(QUEUE_OF[name], job.id!);
     } catch (err) {
       if (isAppError(err)) throw err;
@@ -129,7 +172,7 @@ export class JobQueue {
   async get(id: string): Promise<JobState | undefined> {
     const parsed = parsePublicId(id);
     if (!parsed) return undefined;
-    const queue = this.queue(parsed.queue);
+    const queue = await this.started(parsed.queue, `read job ${id}`);
     // the state before the job: read the other way round, a job finishing in between was
     // reported `completed` with the result it did not yet have when read
     let state = await withinTime(`read job ${id}`, queue.getJobState(parsed.bullId));
@@ -199,14 +242,16 @@ export class JobQueue {
     }));
   }
 
-  /** (Re)installs the nightly flow's repeatable schedule. */
+  /** (Re)installs the nightly flow's repeatable schedule; waits for Redis as long as it takes. */
   async scheduleNightly(cron: string, tz: string): Promise<void> {
-    await this.queue(QUEUE_OF.nightly).upsertJobScheduler('nightly', { pattern: cron, tz }, { name: 'nightly', data: {}, opts: DEFAULTS });
+    const queue = await this.started(QUEUE_OF.nightly, 'schedule nightly', { waitForRedis: true });
+    await queue.upsertJobScheduler('nightly', { pattern: cron, tz }, { name: 'nightly', data: {}, opts: DEFAULTS });
   }
 
-  /** (Re)installs a job's repeatable schedule, named after the job (`purge-retention` daily). */
+  /** (Re)installs a job's repeatable schedule, named after the job (`purge-retention` daily); waits for Redis as long as it takes. */
   async scheduleJob<N extends JobName>(name: N, cron: string, tz: string, payload: JobPayloads[N]): Promise<void> {
-    await this.queue(QUEUE_OF[name]).upsertJobScheduler(name, { pattern: cron, tz }, { name, data: payload, opts: DEFAULTS });
+    const queue = await this.started(QUEUE_OF[name], `schedule ${name}`, { waitForRedis: true });
+    await queue.upsertJobScheduler(name, { pattern: cron, tz }, { name, data: payload, opts: DEFAULTS });
   }
 
   /**
@@ -214,8 +259,15 @@ export class JobQueue {
    * say QUIT; BullMQ then drops it, and there is nothing to flush, so that is not an error.
    */
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
-    await this.client?.close();
+    this.closed = true;
+    const queues = [...this.queues.values()];
+    // The connection goes first, while BullMQ still listens on it. A queue still waiting for Redis
+    // then settles its start as an 'error' event, which is handled here; closed first, the queue
+    // drops its listeners, and its start failing later would surface as an unhandled rejection.
+    if (this.client && (await this.client.close()) === 'ended') {
+      await settledWithin(REDIS_WAIT_MS, queues.map((q) => q.waitUntilReady()));
+    }
+    await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
   }
 }
 

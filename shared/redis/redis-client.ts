@@ -38,8 +38,16 @@ export interface RedisClient {
   run<T>(op: (c: RedisConnection) => Promise<T>): Promise<T>;
   /** A Lua script run with EVALSHA (loaded on first use); call it inside or outside `run`. */
   script(name: string, lua: string, numberOfKeys: number): RedisScript;
-  close(): Promise<void>;
+  /**
+   * Closes the connection (QUIT when connected, else drops it) and resolves once it has ended:
+   * `ended`. A client between reconnect attempts has no socket to close; its retry is cancelled
+   * and ioredis announces no end: `dropped`.
+   */
+  close(): Promise<'ended' | 'dropped'>;
 }
+
+/** Longest close() waits for the connection to end. */
+const CLOSE_WAIT_MS = 3000;
 
 /** Server replies that mean "not now" rather than "your command is wrong". */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM)\b/;
@@ -149,9 +157,22 @@ export function createRedis(url: string, options: RedisClientOptions = {}): Redi
     },
     async close() {
       closing = true;
-      if (connection.status === 'ready') {
-        await connection.quit().catch(() => connection.disconnect());
-      } else connection.disconnect();
+      if (connection.status === 'end') return 'ended';
+      if (connection.status === 'reconnecting') {
+        connection.disconnect();
+        return 'dropped';
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const ended = new Promise<void>((resolve) => {
+        connection.once('end', () => resolve());
+        // a socket that neither connects nor fails is destroyed by ioredis after its disconnect timeout
+        timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      });
+      if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+      else connection.disconnect();
+      await ended;
+      clearTimeout(timer);
+      return (connection.status as string) === 'end' ? 'ended' : 'dropped'; // changed while awaited
     },
   };
   return client;

@@ -7,6 +7,7 @@ import { rankingMetrics, type RankedUser } from './ranking-metrics.ts';
 import { stratifiedSplit } from './stratified-split.ts';
 import { movieLensItems } from '../catalog/import-movielens.ts';
 import { itemSideFeatures } from '../training/item-side-features.ts';
+import { eventWeight } from '../training/event-weights.ts';
 
 export interface ModelFigures {
   map: number;
@@ -92,7 +93,7 @@ export function evaluateRecommender(data: MovieLensData, options: EvaluateOption
     for (const [user, rel] of relevant) {
       const rows = histories.get(user) ?? [];
       const items = rows.map((r) => model.itemIndex(r.itemId)).filter((i): i is number => i !== undefined);
-      const history = historyOf(items, undefined, rows.map((r) => r.timestamp));
+      const history = historyOf(items, rows.map((r) => eventWeight('rating', r.rating)), rows.map((r) => r.timestamp));
       users.push({ recommended: view.recommend(history, k).map((x) => x.itemIdx), relevant: rel });
     }
     const m = rankingMetrics(users, k);
@@ -122,7 +123,7 @@ export function evaluateRecommender(data: MovieLensData, options: EvaluateOption
 }
 
 function asInteraction(r: MovieLensRating): Interaction {
-  return { userId: r.userId, itemId: r.itemId, weight: 1, timestamp: r.timestamp };
+  return { userId: r.userId, itemId: r.itemId, weight: eventWeight('rating', r.rating), timestamp: r.timestamp };
 }
 
 function groupByUser(rows: readonly MovieLensRating[]): Map<string, MovieLensRating[]> {

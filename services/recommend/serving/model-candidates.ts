@@ -1,7 +1,6 @@
 import type { EventType } from '../catalog/catalog.schema.ts';
 import type { TrainedRecommender } from '../models/trained-recommender.ts';
 import { historyOf, type UserHistory } from '../models/user-history.ts';
-import { EVENT_WEIGHTS } from '../training/event-weights.ts';
 
 /** One entry of a history as serving sees it: a stored event, or an item the visitor is looking at. */
 export interface HistoryEntry {
@@ -9,6 +8,8 @@ export interface HistoryEntry {
   type: EventType | 'context';
   /** Milliseconds since the epoch. */
   ts: number;
+  /** The event's weight (eventWeight; 1 for a context item). */
+  weight: number;
 }
 
 /** One of the model's candidates: `rank` is its position in the list it came from. */
@@ -83,7 +84,7 @@ export class ModelCandidates {
     const model = entries.length > 0 ? trained : popular;
     const hist = historyOf(
       indices,
-      entries.map((h) => (h.type === 'context' ? 1 : EVENT_WEIGHTS[h.type])),
+      entries.map((h) => h.weight),
       entries.map((h) => Math.floor(h.ts / 1000)),
     );
     // by index, so the candidate test below runs only for the items still in play

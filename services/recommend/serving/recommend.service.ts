@@ -7,7 +7,7 @@ import type { TrainedRecommender } from '../models/trained-recommender.ts';
 import { isEmptyFilter, matchesFilter, type ItemFilter } from '../ranking/item-filter.ts';
 import { mmr } from '../ranking/mmr.ts';
 import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
-import { EVENT_WEIGHTS, EXCLUDING_EVENTS } from '../training/event-weights.ts';
+import { eventWeight, EXCLUDING_EVENTS } from '../training/event-weights.ts';
 import type { LiveCatalog, LiveItem } from './live-catalog.ts';
 import { ModelCandidates, type HistoryEntry, type ModelCandidate } from './model-candidates.ts';
 import { UserHistoryCache } from './user-history-cache.ts';
@@ -138,7 +138,7 @@ export class RecommendService {
     const now = Date.now();
     const entry: UserState = {
       state,
-      history: [...events.map((e) => ({ id: e.item_id, type: e.type, ts: e.ts })), ...context.map((id) => ({ id, type: 'context' as const, ts: now }))],
+      history: [...events.map((e) => ({ id: e.item_id, type: e.type, ts: e.ts, weight: eventWeight(e.type, e.value) })), ...context.map((id) => ({ id, type: 'context' as const, ts: now, weight: 1 }))],
       excluded: new Set(events.filter((e) => EXCLUDING_EVENTS.has(e.type)).map((e) => e.item_id)),
     };
     if (this.cacheEnabled) this.candidates.set(key, entry);
@@ -157,7 +157,7 @@ export class RecommendService {
     const taste = userVector(
       user.history.flatMap((h) => {
         const v = this.catalog.vector(h.id);
-        return v ? [{ vector: v, timestamp: h.ts, weight: h.type === 'context' ? 3 : EVENT_WEIGHTS[h.type] }] : [];
+        return v ? [{ vector: v, timestamp: h.ts, weight: h.type === 'context' ? 3 : h.weight }] : [];
       }),
       { halfLifeDays: this.halfLifeDays },
     );

@@ -9,7 +9,7 @@ import type { Interaction } from '../models/interaction-matrix.ts';
 import { recommenderFromBuffers, recommenderToBuffers, type RecommenderManifest } from '../models/recommender-artifact.ts';
 import { trainRecommender, type TrainRecommenderOptions } from '../models/train-recommender.ts';
 import type { TrainedRecommender } from '../models/trained-recommender.ts';
-import { EVENT_WEIGHTS } from './event-weights.ts';
+import { eventWeight } from './event-weights.ts';
 import { DEFAULT_ITEM_FEATURES, itemSideFeatures } from './item-side-features.ts';
 
 export const RECOMMEND_KIND = 'recommend';
@@ -47,7 +47,7 @@ export async function trainFromCatalog(
   const interactions: Interaction[] = events.map((e) => ({
     userId: e.user_id,
     itemId: e.item_id,
-    weight: EVENT_WEIGHTS[e.type],
+    weight: eventWeight(e.type, e.value),
     timestamp: Math.floor(e.ts / 1000),
   }));
   const model = trainRecommender(interactions, itemSideFeatures(items, opts.itemFeatures ?? DEFAULT_ITEM_FEATURES), opts);

@@ -32,7 +32,7 @@ function setup() {
   return { model, popular: model.withWeights({ popularity: 1 }), calls };
 }
 
-const at = (id: string, type: HistoryEntry['type'], ts: number): HistoryEntry => ({ id, type, ts });
+const at = (id: string, type: HistoryEntry['type'], ts: number): HistoryEntry => ({ id, type, ts, weight: 1 });
 
 describe('ModelCandidates', () => {
   it('lists the best candidates first, without the excluded and the non-candidates', () => {
@@ -66,5 +66,22 @@ describe('ModelCandidates', () => {
     const { model, popular } = setup();
     const list = ModelCandidates.score(model, popular, [at('i3', 'rating', 1000)], { depth: 2, excluded: new Set(['i3']), candidate: () => true }, titleOf);
     expect(list.reason(list.items[0]!)).toBeUndefined();
+  });
+
+  it('scores the history with the weight of each entry', () => {
+    const seen: number[][] = [];
+    const cf: CandidateSource = {
+      name: 'cf',
+      numItems: 6,
+      score: (h: UserHistory, out: Float32Array) => {
+        seen.push([...h.weights]);
+        out.set([9, 8, 7, 6, 5, 4]);
+      },
+      toParts: () => ({ kind: 'cf', params: {}, arrays: {} }),
+    };
+    const model = new TrainedRecommender(ids, [cf], [1], report);
+    const history = [{ ...at('i0', 'rating', 1000), weight: 1.1875 }, { ...at('i1', 'rating', 2000), weight: 0.6875 }];
+    ModelCandidates.score(model, model, history, { depth: 2, excluded: new Set(), candidate: () => true }, titleOf);
+    expect(seen).toEqual([[1.1875, 0.6875]]);
   });
 });

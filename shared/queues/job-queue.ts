@@ -57,19 +57,6 @@ async function withinTime<T>(what: string, work: Promise<T>): Promise<T> {
   }
 }
 
-/** Waits until every promise has settled, or `ms` has passed; never throws. */
-async function settledWithin(ms: number, work: Array<Promise<unknown>>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([Promise.allSettled(work), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Job ids as the outside sees them: the queue's short name and BullMQ's id (`train-12`,
  * `refresh-5`). BullMQ numbers each queue on its own, so its bare ids repeat across queues.
@@ -265,7 +252,7 @@ export class JobQueue {
     // then settles its start as an 'error' event, which is handled here; closed first, the queue
     // drops its listeners, and its start failing later would surface as an unhandled rejection.
     if (this.client && (await this.client.close()) === 'ended') {
-      await settledWithin(REDIS_WAIT_MS, queues.map((q) => q.waitUntilReady()));
+      await withinTime('close', Promise.allSettled(queues.map((q) => q.waitUntilReady()))).catch(() => undefined);
     }
     await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
   }

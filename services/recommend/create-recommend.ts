@@ -64,7 +64,7 @@ export function registryRoot(config: Config): string {
 export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: EmbedService; log: Logger; announce?: CatalogAnnouncer; metrics?: MetricsRegistry }): RecommendModule {
   const log = deps.log.child({ module: 'recommend' });
   const repository = new CatalogRepository(deps.db);
-  const catalog = new CatalogService(repository, { maxItemsPerBatch: config.CATALOG_MAX_BATCH, maxEventsPerBatch: config.EVENTS_MAX_BATCH });
+  const catalog = new CatalogService(repository, { maxItemsPerBatch: config.CATALOG_MAX_BATCH, maxEventsPerBatch: config.EVENTS_MAX_BATCH, maxFutureSkewMs: config.EVENTS_MAX_FUTURE_SECONDS * 1000 });
   const vectors = new ItemVectorRepository(deps.db);
   const live = new LiveCatalog(new ItemEmbedder(deps.embed, config.ITEM_TEXT_TEMPLATE, vectors), log);
   // dense evidence counts unless the encoder itself says its weights are random

@@ -107,6 +107,12 @@ export const configSchema = z.object({
   /** Most items in one `PUT /v1/items`, events in one `POST /v1/events`. */
   CATALOG_MAX_BATCH: int(1, 100_000).default(1000),
   EVENTS_MAX_BATCH: int(1, 1_000_000).default(10_000),
+  /**
+   * How far ahead of the server's clock an event's timestamp may be, in seconds (client clocks
+   * drift, time zones get mixed up); a batch with a later one is refused. One event dated years
+   * ahead would otherwise become "now" for the popularity model and decay every real event away.
+   */
+  EVENTS_MAX_FUTURE_SECONDS: int(0, 10 * 365 * 86_400).default(86_400),
   /** Recommendations: largest k a request may ask for, and the default. */
   RECOMMEND_MAX_K: int(1, 1000).default(100),
   RECOMMEND_DEFAULT_K: int(1, 1000).default(10),

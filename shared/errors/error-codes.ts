@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   EVENTS_BATCH_TOO_LARGE: { status: 400, message: 'too many events in one batch' },
   EVENT_ITEM_UNKNOWN: { status: 400, message: 'an event refers to an item that is not in the catalog' },
   DUPLICATE_ID_IN_BATCH: { status: 400, message: 'the same id appears twice in one batch' },
+  EVENT_TIMESTAMP_IN_FUTURE: { status: 400, message: "an event's timestamp is too far ahead of the server's clock" },
 
   // queues and jobs
   QUEUE_UNAVAILABLE: { status: 503, message: 'the job queue (Redis) is not reachable; retry later' },

@@ -63,7 +63,7 @@ export function catalogRouter(catalog: CatalogService): ApiRoutes {
       description: 'A batch is stored whole or not at all; an event whose `event_id` was seen before is not stored twice.',
       body: postEventsBody,
       responses: { 200: { description: 'How many events were stored, and how many were repeats', schema: postEventsResponse } },
-      errors: ['EVENTS_BATCH_TOO_LARGE', 'EVENT_ITEM_UNKNOWN', 'DUPLICATE_ID_IN_BATCH', 'STORAGE_FAILED'],
+      errors: ['EVENTS_BATCH_TOO_LARGE', 'EVENT_ITEM_UNKNOWN', 'EVENT_TIMESTAMP_IN_FUTURE', 'DUPLICATE_ID_IN_BATCH', 'STORAGE_FAILED'],
     },
     async (req, res) => {
       const body = parseOr400(postEventsBody, req.body);

@@ -12,6 +12,8 @@ export interface CatalogListener {
 export interface CatalogLimits {
   maxItemsPerBatch: number;
   maxEventsPerBatch: number;
+  /** How far ahead of the server's clock an event's timestamp may be, in milliseconds. */
+  maxFutureSkewMs: number;
 }
 
 /**
@@ -58,7 +60,20 @@ export class CatalogService {
         limit: this.limits.maxEventsPerBatch,
       });
     }
-    const result = await this.repository.insertEvents(events);
+    const now = Date.now();
+    const latest = now + this.limits.maxFutureSkewMs;
+    events.forEach((e, index) => {
+      if (e.timestamp === undefined) return;
+      const ms = typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);
+      if (ms > latest) {
+        throw appError(
+          'EVENT_TIMESTAMP_IN_FUTURE',
+          `event ${index} is dated ${new Date(ms).toISOString()}, after ${new Date(latest).toISOString()} (the server's clock plus ${this.limits.maxFutureSkewMs / 1000} s)`,
+          { index, timestamp: new Date(ms).toISOString(), latest_allowed: new Date(latest).toISOString() },
+        );
+      }
+    });
+    const result = await this.repository.insertEvents(events, now);
     for (const l of this.listeners) l.eventsStored?.(events);
     return result;
   }

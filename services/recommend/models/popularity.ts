@@ -12,7 +12,8 @@ export interface PopularityOptions {
   halfLifeDays?: number;
   /**
    * The "now" the decay is measured from (Unix seconds).
-   * @defaultValue the latest interaction's timestamp
+   * @defaultValue the latest interaction's timestamp, or the clock if that is later (an
+   * interaction dated in the future must not decay every other one away)
    */
   now?: number;
 }
@@ -37,7 +38,10 @@ export class PopularityModel implements CandidateSource {
   static train(matrix: InteractionMatrix, options: PopularityOptions = {}): PopularityModel {
     const halfLifeDays = options.halfLifeDays ?? 30;
     let now = options.now ?? 0;
-    if (options.now === undefined) for (let k = 0; k < matrix.nnz; k++) now = Math.max(now, matrix.timestamps[k]!);
+    if (options.now === undefined) {
+      for (let k = 0; k < matrix.nnz; k++) now = Math.max(now, matrix.timestamps[k]!);
+      now = Math.min(now, Date.now() / 1000);
+    }
     const perSecond = Number.isFinite(halfLifeDays) ? Math.LN2 / (halfLifeDays * 86400) : 0;
     const scores = new Float32Array(matrix.numItems);
     for (let k = 0; k < matrix.nnz; k++) {

@@ -26,9 +26,12 @@ export function historyOf(items: ArrayLike<number>, weights?: ArrayLike<number>,
 
 export const EMPTY_HISTORY: UserHistory = historyOf([]);
 
-/** The latest timestamp of a history, or undefined when it has none (all zero or empty). */
+/**
+ * The latest timestamp of a history, or undefined when it has none (all zero or empty); never
+ * later than the clock, so one interaction dated in the future does not age the others away.
+ */
 export function lastTimestamp(history: UserHistory): number | undefined {
   let t = 0;
   for (let i = 0; i < history.timestamps.length; i++) if (history.timestamps[i]! > t) t = history.timestamps[i]!;
-  return t > 0 ? t : undefined;
+  return t > 0 ? Math.min(t, Date.now() / 1000) : undefined;
 }

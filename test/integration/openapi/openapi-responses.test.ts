@@ -132,6 +132,7 @@ describe('the OpenAPI document against real answers of every route', () => {
     expect((await expectAnswer('postEvents', 200, request(app()).post('/v1/events').send({ events: [twice] }))).body).toEqual({ accepted: 1, duplicates: 0 });
     expect((await expectAnswer('postEvents', 200, request(app()).post('/v1/events').send({ events: [twice] }))).body).toEqual({ accepted: 0, duplicates: 1 });
     await expectError('postEvents', 400, 'EVENT_ITEM_UNKNOWN', request(app()).post('/v1/events').send({ events: [{ user_id: 'u1', item_id: 'nope', type: 'view' }] }));
+    await expectError('postEvents', 400, 'EVENT_TIMESTAMP_IN_FUTURE', request(app()).post('/v1/events').send({ events: [{ user_id: 'u1', item_id: 'gift-card', type: 'view', timestamp: '2126-01-01T00:00:00Z' }] }));
     await until('the catalog indexed', 20_000, async () => api.recommend.live.size === SHOP_ITEMS.length + 1);
 
     await expectAnswer('getItem', 200, request(app()).get('/v1/items/gift-card'));

@@ -72,6 +72,21 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect(await api.recommend.repository.countEvents()).toBe(before);
     });
 
+    it('400 EVENT_TIMESTAMP_IN_FUTURE for an event dated more than a day ahead, and nothing is stored', async () => {
+      const before = await api.recommend.repository.countEvents();
+      const soon = new Date(Date.now() + 3600_000).toISOString();
+      const later = Date.now() + 2 * 86_400_000;
+      const res = await request(api.app)
+        .post('/v1/events')
+        .send({ events: [{ user_id: 'clock', item_id: 'shoes-1', type: 'view', timestamp: soon }, { user_id: 'clock', item_id: 'shoes-2', type: 'view', timestamp: later }] });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'EVENT_TIMESTAMP_IN_FUTURE', details: { index: 1, timestamp: new Date(later).toISOString() } });
+      expect(await api.recommend.repository.countEvents()).toBe(before);
+      // an hour of clock drift is accepted
+      const ok = await request(api.app).post('/v1/events').send({ events: [{ user_id: 'clock', item_id: 'shoes-1', type: 'view', timestamp: soon }] });
+      expect(ok.body).toEqual({ accepted: 1, duplicates: 0 });
+    });
+
     it('stores a retried event_id once', async () => {
       const batch = { events: [{ user_id: 'r', item_id: 'books-2', type: 'purchase', event_id: 'order-77' }] };
       expect((await request(api.app).post('/v1/events').send(batch)).body).toEqual({ accepted: 1, duplicates: 0 });

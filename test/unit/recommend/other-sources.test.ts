@@ -45,6 +45,22 @@ describe('PopularityModel', () => {
     flat.score(EMPTY_HISTORY, out);
     expect(Array.from(out)).toEqual([1, 1]);
   });
+
+  it('measures age from the clock, not from an interaction dated in the future', () => {
+    const day = 86400;
+    const now = Date.now() / 1000;
+    const m = InteractionMatrix.fromInteractions([
+      { userId: 'u1', itemId: 'today', weight: 1, timestamp: now - 60 },
+      { userId: 'u2', itemId: 'month', weight: 1, timestamp: now - 30 * day },
+      { userId: 'u3', itemId: 'year-2126', weight: 1, timestamp: now + 100 * 365 * day },
+    ]);
+    const out = new Float32Array(3);
+    PopularityModel.train(m, { halfLifeDays: 30 }).score(EMPTY_HISTORY, out);
+    // with the future one as "now", both real interactions would decay to zero
+    expect(out[m.itemIndex('today')!]).toBeCloseTo(1, 3);
+    expect(out[m.itemIndex('month')!]).toBeCloseTo(0.5, 3);
+    expect(out[m.itemIndex('year-2126')!]).toBeCloseTo(1, 6);
+  });
 });
 
 describe('ContentSimilarityModel', () => {
@@ -66,5 +82,12 @@ describe('ContentSimilarityModel', () => {
     content.score(historyOf([0, 2], [1, 1], [1_000_000, 1_000_000 + 86400]), out);
     expect(out[2]!).toBeGreaterThan(out[1]!);
     expect(Array.from(content.taste(historyOf([0, 2], [1, 1], [5, 5]))).map((x) => Number(x.toFixed(6)))).toEqual([0.5, 0.5]);
+  });
+
+  it('does not let a history item dated in the future age the others away', () => {
+    const now = Date.now() / 1000;
+    // genre A today, genre B dated a century ahead: both count fully, as if both were now
+    const taste = content.taste(historyOf([0, 2], [1, 1], [now, now + 100 * 365 * 86400]));
+    expect(Array.from(taste).map((x) => Number(x.toFixed(6)))).toEqual([0.5, 0.5]);
   });
 });

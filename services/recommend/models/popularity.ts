@@ -19,8 +19,16 @@ export interface PopularityOptions {
 }
 
 /**
- * Item popularity with exponential time decay: each interaction votes weight·0.5^(age/half-life)
- * for its item. The same list for everyone: the fallback for users with no history.
+ * No interaction counts less than this share of a fresh one (after 20 half-lives the decay
+ * stops): items with nothing recent are still ordered by how popular they were, instead of all
+ * decaying to an exact zero and tying.
+ */
+const DECAY_FLOOR = 2 ** -20;
+
+/**
+ * Item popularity with exponential time decay: each interaction votes
+ * weight·max(0.5^(age/half-life), 2^-20) for its item. The same list for everyone: the fallback
+ * for users with no history.
  *
  * @example PopularityModel.train(matrix, { halfLifeDays: 14 }).score(EMPTY_HISTORY, out);
  */
@@ -46,7 +54,7 @@ export class PopularityModel implements CandidateSource {
     const scores = new Float32Array(matrix.numItems);
     for (let k = 0; k < matrix.nnz; k++) {
       const age = Math.max(0, now - matrix.timestamps[k]!);
-      scores[matrix.indices[k]!]! += matrix.values[k]! * Math.exp(-age * perSecond);
+      scores[matrix.indices[k]!]! += matrix.values[k]! * Math.max(Math.exp(-age * perSecond), DECAY_FLOOR);
     }
     return new PopularityModel(matrix.numItems, scores, { halfLifeDays, now });
   }

@@ -61,6 +61,18 @@ describe('PopularityModel', () => {
     expect(out[m.itemIndex('month')!]).toBeCloseTo(0.5, 3);
     expect(out[m.itemIndex('year-2126')!]).toBeCloseTo(1, 6);
   });
+
+  it('orders items with nothing recent by their older popularity instead of tying them at zero', () => {
+    const day = 86400;
+    const old = (itemId: string, n: number) => Array.from({ length: n }, (_, u) => ({ userId: `u${u}`, itemId, weight: 1, timestamp: 0 }));
+    // ten years of 7-day half-lives after the old interactions: each decays far below 2^-149
+    const m = InteractionMatrix.fromInteractions([...old('once', 1), ...old('thrice', 3), ...old('twice', 2), { userId: 'u9', itemId: 'fresh', weight: 1, timestamp: 3650 * day }]);
+    const out = new Float32Array(4);
+    PopularityModel.train(m, { halfLifeDays: 7 }).score(EMPTY_HISTORY, out);
+    const order = [...out.keys()].sort((a, b) => out[b]! - out[a]!).map((i) => m.itemIds[i]);
+    expect(order).toEqual(['fresh', 'thrice', 'twice', 'once']);
+    expect(out[m.itemIndex('fresh')!]).toBeCloseTo(1, 5);
+  });
 });
 
 describe('ContentSimilarityModel', () => {

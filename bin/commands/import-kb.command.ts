@@ -2,28 +2,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { chatMigrations, importBitextKb, KbRepository } from '../../services/chat/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
-import { loadConfig, type Config } from '../../shared/config/index.ts';
-import { createLogger } from '../../shared/logging/logger.ts';
-import { ModelSignals } from '../../shared/queues/index.ts';
+import { announceToServers } from '../../shared/cli/announce.ts';
+import { loadConfig } from '../../shared/config/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
 import { positiveInt } from '../../shared/cli/option-parsers.ts';
-
-/** Tells running API processes to reindex the knowledge base; false when Redis did not take it within 3 s. */
-async function announce(config: Config): Promise<boolean> {
-  const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, createLogger({ level: 'silent' }));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      signals.publish({ kind: 'kb', version: new Date().toISOString(), action: 'promoted' }).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 3000))),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-    await signals.close();
-  }
-}
 
 /** Adds `kb` to the `import` command: the Bitext customer-support sample as FAQ entries. */
 export function registerImportKbCommand(importCommand: Command): void {
@@ -46,7 +28,7 @@ export function registerImportKbCommand(importCommand: Command): void {
         await db.close();
       }
       if (!o.json) progress(`stored ${result.entries} entries; telling running servers to reindex`);
-      const announced = await announce(config);
+      const announced = await announceToServers(config, { kind: 'kb', version: new Date().toISOString(), action: 'promoted' });
       const seconds = Math.round((performance.now() - started) / 10) / 100;
       printResult({ ...result, file, seconds, announced }, o, () =>
         [

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { catalogMigrations, CatalogRepository, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
+import { announceToServers } from '../../shared/cli/announce.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
@@ -17,29 +18,37 @@ export function registerTrainCommands(program: Command): Command {
     .action(async (o: { seed: number; tune: boolean; json?: boolean }) => {
       const config = loadConfig();
       const db = openDatabase(config);
+      let r: Awaited<ReturnType<typeof trainFromCatalog>>;
       try {
         await db.migrate(catalogMigrations);
-        const r = await trainFromCatalog(new CatalogRepository(db), new ModelRegistry(registryRoot(config)), {
+        r = await trainFromCatalog(new CatalogRepository(db), new ModelRegistry(registryRoot(config)), {
           seed: o.seed,
           tune: o.tune,
           tolerance: config.PROMOTE_TOLERANCE,
           itemFeatures: config.RECOMMEND_ITEM_FEATURES,
           onProgress: progress,
         });
-        const result = {
-          kind: 'recommend',
-          version: r.version.manifest.version,
-          promoted: r.promoted,
-          ndcg_at_10_validation: Math.round(r.metric * 10_000) / 10_000,
-          current_ndcg_at_10: r.currentMetric ?? null,
-          seconds: Math.round(r.seconds * 100) / 100,
-        };
-        printResult(result, o, () =>
-          `recommend ${result.version}: validation nDCG@10 ${result.ndcg_at_10_validation} — ${r.promoted ? 'promoted' : 'rejected (worse than the version in service)'} in ${result.seconds} s`,
-        );
       } finally {
         await db.close();
       }
+      const version = r.version.manifest.version;
+      // running API processes load a promoted version now, as after a worker's training
+      const announced = r.promoted ? await announceToServers(config, { kind: 'recommend', version, action: 'promoted' }) : false;
+      const result = {
+        kind: 'recommend',
+        version,
+        promoted: r.promoted,
+        announced,
+        ndcg_at_10_validation: Math.round(r.metric * 10_000) / 10_000,
+        current_ndcg_at_10: r.currentMetric ?? null,
+        seconds: Math.round(r.seconds * 100) / 100,
+      };
+      printResult(result, o, () =>
+        [
+          `recommend ${version}: validation nDCG@10 ${result.ndcg_at_10_validation} — ${r.promoted ? 'promoted' : 'rejected (worse than the version in service)'} in ${result.seconds} s`,
+          ...(r.promoted ? [announced ? 'running API processes load it now' : 'Redis did not answer: running API processes load it on their next start'] : []),
+        ].join('\n'),
+      );
     });
   return train;
 }

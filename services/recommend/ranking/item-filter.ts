@@ -10,6 +10,13 @@ export const itemFilterQuery = z.object({
 
 export type ItemFilter = z.infer<typeof itemFilterQuery>;
 
+/** A route's query with the filters, refusing an empty price range (min_price above max_price). */
+export const withPriceRange = <T extends z.ZodType<Partial<ItemFilter>>>(query: T): T =>
+  query.refine((f) => f.min_price === undefined || f.max_price === undefined || f.min_price <= f.max_price, {
+    message: 'min_price must not be above max_price',
+    path: ['min_price'],
+  });
+
 /** What a filter needs to know about an item. */
 export interface ItemFacets {
   category: string | null;

@@ -159,6 +159,14 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     });
+
+    it.each(['/v1/users/u0/recommendations', '/v1/items/books-3/similar', '/v1/search?q=book'])('400 VALIDATION_FAILED for min_price above max_price on %s; an equal pair is a valid range', async (url) => {
+      const sep = url.includes('?') ? '&' : '?';
+      const res = await get(`${url}${sep}min_price=30&max_price=20`);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { issues: [{ path: 'min_price', message: 'min_price must not be above max_price' }] } });
+      expect((await get(`${url}${sep}min_price=30&max_price=30`)).status).toBe(200);
+    });
   });
 
   describe('similar items and search', () => {

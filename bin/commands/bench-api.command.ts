@@ -3,18 +3,17 @@ import type { Command } from 'commander';
 import { runApiBench } from '../../bench/api/api-bench.ts';
 import { loadAverage, summariseRuns, type ApiBenchRun } from '../../bench/api/api-bench-runs.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { positiveInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
-
-const int = (v: string) => Number.parseInt(v, 10);
 
 export function registerBenchApiCommand(bench: Command): void {
   bench
     .command('api')
     .description('the serving API under load: ML-100K loaded, recommendations and search, N connections for S seconds (autocannon)')
-    .option('--connections <n>', 'concurrent connections', int, 32)
-    .option('--seconds <n>', 'duration per route', int, 30)
-    .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', int, os.availableParallelism())
-    .option('--runs <n>', 'whole runs (fresh server each); figures are their medians', int, 1)
+    .option('--connections <n>', 'concurrent connections', positiveInt, 32)
+    .option('--seconds <n>', 'duration per route', positiveInt, 30)
+    .option('--processes <n>', 'API processes serving the port (API_PROCESSES); default: one per core', positiveInt, os.availableParallelism())
+    .option('--runs <n>', 'whole runs (fresh server each); figures are their medians', positiveInt, 1)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: { connections: number; seconds: number; processes: number; runs: number; json?: boolean }) => {
       const config = loadConfig();

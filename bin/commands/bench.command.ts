@@ -6,13 +6,8 @@ import { registerBenchCommitSyncCommand } from './bench-commit-sync.command.ts';
 import { registerBenchIndexCommand } from './bench-index.command.ts';
 import { registerBenchSoakCommand } from './bench-soak.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
-
-const int = (v: string) => {
-  const n = Number.parseInt(v, 10);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`);
-  return n;
-};
 
 function embedTable(r: Awaited<ReturnType<typeof runEmbedBench>>): string {
   const rows = Object.entries(r.results).map(
@@ -38,16 +33,16 @@ export function registerBenchCommands(program: Command): void {
     .command('embed')
     .description('embedding throughput and latency: Transformers.js pipeline vs our engine (fp32, int8) on real sentences')
     .option('--model-dir <dir>', 'encoder folder (default: generate the minilm-l6 benchmark encoder under AFFINITY_DATA_DIR)')
-    .option('--texts <n>', 'sentences per configuration', int, 2048)
-    .option('--concurrency <n>', 'concurrent single-text callers', int, 64)
-    .option('--batch <n>', 'batch size of the hand-batched pipeline', int, 32)
-    .option('--workers <n>', 'engine: inference worker threads (default: one per core)', int, os.availableParallelism())
-    .option('--threads <n>', 'engine: intra-op threads per worker', int, 1)
-    .option('--max-batch <n>', 'engine: most texts per dispatch', int, 64)
-    .option('--max-batch-tokens <n>', 'engine: most padded tokens per run', int, 8192)
-    .option('--run-overhead <tokens>', 'engine: fixed cost of a run, in tokens', int, 64)
-    .option('--max-wait-ms <ms>', 'engine: longest wait for company', int, 2)
-    .option('--repeat <n>', 'runs of each configuration; the median is reported', int, 3)
+    .option('--texts <n>', 'sentences per configuration', nonNegativeInt, 2048)
+    .option('--concurrency <n>', 'concurrent single-text callers', nonNegativeInt, 64)
+    .option('--batch <n>', 'batch size of the hand-batched pipeline', nonNegativeInt, 32)
+    .option('--workers <n>', 'engine: inference worker threads (default: one per core)', nonNegativeInt, os.availableParallelism())
+    .option('--threads <n>', 'engine: intra-op threads per worker', nonNegativeInt, 1)
+    .option('--max-batch <n>', 'engine: most texts per dispatch', nonNegativeInt, 64)
+    .option('--max-batch-tokens <n>', 'engine: most padded tokens per run', nonNegativeInt, 8192)
+    .option('--run-overhead <tokens>', 'engine: fixed cost of a run, in tokens', nonNegativeInt, 64)
+    .option('--max-wait-ms <ms>', 'engine: longest wait for company', nonNegativeInt, 2)
+    .option('--repeat <n>', 'runs of each configuration; the median is reported', nonNegativeInt, 3)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: Record<string, number | string | boolean | undefined>) => {
       const config = loadConfig();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { appError } from '../../shared/errors/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { evaluateRecommender, type EvaluationReport } from '../../services/recommend/eval/evaluate-recommender.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
@@ -18,14 +19,6 @@ interface RecommendFlags {
   k: number;
   folds: number;
   json?: boolean;
-}
-
-function nonNegativeInt(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw appError('VALIDATION_FAILED', `--${name} must be a non-negative integer, got "${v}"`);
-    return n;
-  };
 }
 
 /** The `eval` parent command, created on first use, so several files can add subcommands to it. */
@@ -102,9 +95,9 @@ export function registerEvalCommands(program: Command): void {
         'MAP, nDCG@k, precision@k, recall@k for every candidate source alone and for the blend',
     )
     .option('--data <dir>', 'MovieLens folder (ml-100k u.data/u.item, ml-1m .dat or ratings.csv/movies.csv) (default: <AFFINITY_SHARED_DIR or ../shared>/data/movielens-100k)')
-    .option('--seed <n>', 'seed of the split (NumPy-compatible, as python_stratified_split) and of training', nonNegativeInt('seed'), 42)
-    .option('--k <n>', 'list length', nonNegativeInt('k'), 10)
-    .option('--folds <n>', 'validation folds the blend weights are tuned on', nonNegativeInt('folds'), 3)
+    .option('--seed <n>', 'seed of the split (NumPy-compatible, as python_stratified_split) and of training', nonNegativeInt, 42)
+    .option('--k <n>', 'list length', nonNegativeInt, 10)
+    .option('--folds <n>', 'validation folds the blend weights are tuned on', nonNegativeInt, 3)
     .option('--json', 'print one JSON object (models, best, protocol, seed) as the last line of stdout')
     .action((flags: RecommendFlags) => {
       if (flags.k < 1) throw appError('VALIDATION_FAILED', '--k must be at least 1');

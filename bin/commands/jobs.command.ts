@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { positiveInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { appError } from '../../shared/errors/index.ts';
 import { createLogger } from '../../shared/logging/logger.ts';
@@ -111,7 +112,7 @@ export function registerJobsCommands(program: Command): void {
     .option('--payload <json>', 'the job payload, e.g. \'{"tune":false}\'', '{}')
     .option('--wait', 'wait for the job to finish, showing its stage and percent; exit 1 if it (or a stage) failed')
     .option('--work', 'run the workers in this process while waiting (when none is running)')
-    .option('--timeout <s>', 'give up waiting after this many seconds', (v) => Number.parseInt(v, 10), 3600)
+    .option('--timeout <s>', 'give up waiting after this many seconds', positiveInt, 3600)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action((name: string, o: RunOptions) => runJob(name, o));
   jobs

@@ -1,8 +1,8 @@
 // `affinity model …`: the encoder generator's command line. Wiring only: the work is done by
 // services/embed/model-generator.
 import { Option, type Command } from 'commander';
-import { appError } from '../../shared/errors/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
 import { SHAPE_NAMES, generateModel, type GenerateModelResult } from '../../services/embed/model-generator/index.ts';
 
 interface GenerateFlags {
@@ -11,14 +11,6 @@ interface GenerateFlags {
   tokenizer?: string;
   seed: number;
   json?: boolean;
-}
-
-function parseSeed(value: string): number {
-  const seed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) {
-    throw appError('VALIDATION_FAILED', `--seed must be a non-negative integer, got "${value}"`, { seed: value });
-  }
-  return seed;
 }
 
 function mb(bytes: number): string {
@@ -56,7 +48,7 @@ export function registerModelCommands(program: Command): void {
       '--tokenizer <dir>',
       'folder with the real tokenizer files for minilm-l6 (default: <AFFINITY_SHARED_DIR or ../shared>/models/all-MiniLM-L6-v2); ignored for tiny',
     )
-    .option('--seed <n>', 'seed of the random weights: same seed, byte-identical files', parseSeed, 42)
+    .option('--seed <n>', 'seed of the random weights: same seed, byte-identical files', nonNegativeInt, 42)
     .option('--json', 'print one JSON object (dir, files, parameters, bytes, seconds) as the last line of stdout')
     .action(async (flags: GenerateFlags) => {
       const r = await generateModel({

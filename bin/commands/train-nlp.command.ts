@@ -1,15 +1,10 @@
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, TextClassifier } from '../../services/chat/classify/index.ts';
 import { defaultDataPaths, openConfiguredEmbedder, readLabelledData } from '../../services/chat/eval/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
-
-const integer = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a non-negative integer: ${v}`);
-  return n;
-};
 
 interface TrainCliOptions {
   data?: string;
@@ -67,7 +62,7 @@ function addOptions(cmd: Command): Command {
     .requiredOption('--out <dir>', 'model folder to write (replaced atomically if it holds a model)')
     .option('--text-column <name>', 'CSV column of the text (default: text, instruction, sentence…)')
     .option('--label-column <name>', 'CSV column of the label (default: label, category, intent…)')
-    .option('--seed <n>', 'seed of the held-out split and training', integer, 42)
+    .option('--seed <n>', 'seed of the held-out split and training', nonNegativeInt, 42)
     .option('--no-dense', 'leave the encoder out: lexical features only')
     .option('--json', 'print one JSON object as the last line of stdout');
 }

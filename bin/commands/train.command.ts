@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { catalogMigrations, CatalogRepository, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { announceToServers } from '../../shared/cli/announce.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
+import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
@@ -12,7 +13,7 @@ export function registerTrainCommands(program: Command): Command {
   train
     .command('recommend')
     .description('train the recommender on every stored event; promoted unless it validates worse than the one in service')
-    .option('--seed <n>', 'seed of the validation split and the factor model', (v) => Number.parseInt(v, 10), 42)
+    .option('--seed <n>', 'seed of the validation split and the factor model', nonNegativeInt, 42)
     .option('--no-tune', 'skip hyper-parameter and weight tuning (use the defaults)')
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: { seed: number; tune: boolean; json?: boolean }) => {

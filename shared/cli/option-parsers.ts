@@ -18,6 +18,13 @@ export function nonNegativeNumber(v: string): number {
   return n;
 }
 
+/** A whole number of 0 or more, in decimal digits: `--seed 0`. */
+export function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`not an integer >= 0: ${v}`);
+  return n;
+}
+
 /** A whole number of 1 or more: `--queries 1000`. */
 export function positiveInt(v: string): number {
   const n = Number(v);

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerImportKbCommand } from '../../../bin/commands/import-kb.command.ts';
 import { registerImportCommands } from '../../../bin/commands/import.command.ts';
-import { createRedis } from '../../../shared/redis/index.ts';
 import { sharedDir } from '../../support/paths.ts';
-import { until } from '../../support/redis.ts';
+import { runCliInProcess, lastJsonLine } from '../../support/cli-in-process.ts';
+import { until, untilSignalsSubscribed } from '../../support/redis.ts';
 import { startChatApi, type ChatTestApi } from './chat-test-api.ts';
 
 const BITEXT = path.join(sharedDir(), 'data', 'customer-support', 'bitext_customer_support_training.csv');
@@ -18,21 +18,8 @@ function program(): Command {
   return p;
 }
 
-/** Runs the CLI in process with the API's configuration; returns stdout. */
-async function cli(t: ChatTestApi, args: string[]): Promise<string> {
-  const out: string[] = [];
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  for (const key of ['AFFINITY_DATA_DIR', 'AFFINITY_SHARED_DIR', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL'] as const) vi.stubEnv(key, String(t.config[key]));
-  try {
-    await program().parseAsync(['node', 'affinity', 'import', 'kb', ...args]);
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    vi.unstubAllEnvs();
-  }
-  return out.join('');
-}
+/** Runs `affinity import kb …` in process with the API's configuration; returns stdout. */
+const cli = (t: ChatTestApi, args: string[]) => runCliInProcess(program(), ['import', 'kb', ...args], t.config);
 
 describe('affinity import kb --bitext', () => {
   let t: ChatTestApi;
@@ -51,20 +38,11 @@ describe('affinity import kb --bitext', () => {
 
   it('stores one entry per intent, and a running API reindexes it when told over Redis', async () => {
     // the API's subscription to model signals must be up before the command announces
-    const admin = createRedis(t.redis.url, { role: 'worker' });
-    await admin.connect();
-    try {
-      await until('the API to subscribe to signals', 10_000, async () => {
-        const counts = (await admin.run((c) => c.pubsub('NUMSUB', `${t.config.REDIS_PREFIX}:signals:models`))) as Array<string | number>;
-        return Number(counts[1]) > 0;
-      });
-    } finally {
-      await admin.close();
-    }
+    await untilSignalsSubscribed(t.redis.url, t.config.REDIS_PREFIX);
     expect((await request(t.api.app).get('/v1/kb/search').query({ q: 'track my order' })).body.hits).toEqual([]);
 
     const stdout = await cli(t, ['--bitext', BITEXT, '--json']);
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { entries: number; questions: number; intents: string[]; announced: boolean; file: string };
+    const result = lastJsonLine<{ entries: number; questions: number; intents: string[]; announced: boolean; file: string }>(stdout);
     expect(result).toMatchObject({ entries: 27, questions: 27 * 20, announced: true, file: BITEXT });
     expect(result.intents).toContain('track_order');
 

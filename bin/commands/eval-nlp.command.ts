@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, type TextClassifierOptions } from '../../services/chat/classify/index.ts';
-import { crossValidate, evaluateTrainTest, stratifiedSplit, type Variant, type VariantResult } from '../../services/chat/eval/index.ts';
+import { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, type LabelledExample, type TextClassifier, type TextClassifierOptions } from '../../services/chat/classify/index.ts';
+import { crossValidate, evaluateTrainTest, NegativeCalibrationCheck, runnableVariants, type NegativeCalibrationReport, stratifiedSplit, type Variant, type VariantResult } from '../../services/chat/eval/index.ts';
+import { chatTrainingSource, evenSample, readTrainingExamples, REFERENCE_SAMPLE } from '../../services/chat/index.ts';
 import { defaultDataPaths, openConfiguredEmbedder, readLabelledData } from '../../services/chat/eval/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
@@ -40,6 +41,8 @@ interface EvalCliOptions {
   dense: boolean;
   variants?: Variant[];
   threshold?: number;
+  /** Sentiment: support messages to check the negative calibration on; false: no check. */
+  reference: string | boolean;
   json?: boolean;
 }
 
@@ -68,13 +71,16 @@ async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promis
   const embedder = o.dense ? await openConfiguredEmbedder(config) : undefined;
   try {
     const evalOpts = { options: base, embed: embedder?.embed, variants: o.variants, threshold: o.threshold, progress };
+    const check = task === 'sentiment' ? negativeCalibrationCheck(config, o.reference) : undefined;
+    const checked: Variant = runnableVariants(evalOpts).includes('combined') ? 'combined' : 'lexical';
+    const onModel = check && (async (v: Variant, clf: TextClassifier, test: readonly LabelledExample[]) => (v === checked ? check.addFold(clf, test) : undefined));
     let result: Record<string, unknown> & { variants: Partial<Record<Variant, VariantResult>> };
     let sizes: { n_train: number; n_test: number };
     if (pair) {
       const train = readLabelledData(pair.train, columns);
       const test = readLabelledData(pair.test, columns);
       progress(`train ${pair.train} (${train.length}), test ${pair.test} (${test.length})`);
-      result = { protocol: 'train/test', train: path.resolve(pair.train), test: path.resolve(pair.test), ...(await evaluateTrainTest(train, test, evalOpts)) };
+      result = { protocol: 'train/test', train: path.resolve(pair.train), test: path.resolve(pair.test), ...(await evaluateTrainTest(train, test, { ...evalOpts, onModel })) };
       sizes = { n_train: train.length, n_test: test.length };
     } else {
       const source = o.data ?? defaults.sentiment;
@@ -82,18 +88,19 @@ async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promis
       const folds = o.folds ?? (o.split === undefined && task === 'sentiment' ? 10 : undefined);
       if (folds !== undefined) {
         progress(`${source}: ${all.length} texts, ${folds}-fold cross-validation, seed ${o.seed}`);
-        result = { protocol: `${folds}-fold cross-validation`, data: path.resolve(source), ...(await crossValidate(all, folds, o.seed, evalOpts)) };
+        result = { protocol: `${folds}-fold cross-validation`, data: path.resolve(source), ...(await crossValidate(all, folds, o.seed, { ...evalOpts, onModel })) };
         sizes = { n_train: all.length - Math.round(all.length / folds), n_test: Math.round(all.length / folds) };
       } else {
         const testShare = o.split ?? 0.2;
         const { train, test } = stratifiedSplit(all.map((e) => e.label), testShare, o.seed);
         progress(`${source}: ${all.length} texts, stratified split ${1 - testShare}/${testShare}, seed ${o.seed}`);
-        const r = await evaluateTrainTest(train.map((i) => all[i]!), test.map((i) => all[i]!), evalOpts);
+        const r = await evaluateTrainTest(train.map((i) => all[i]!), test.map((i) => all[i]!), { ...evalOpts, onModel });
         result = { protocol: `stratified split, test share ${testShare}`, data: path.resolve(source), ...r };
         sizes = { n_train: train.length, n_test: test.length };
       }
     }
     const main: Variant = result.variants.combined ? 'combined' : 'lexical';
+    const calibration = check?.report();
     const m = result.variants[main]!;
     const out = {
       task,
@@ -109,12 +116,35 @@ async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promis
       threshold: m.threshold,
       coverage: m.coverage,
       accuracy_at_threshold: m.accuracy_at_threshold,
+      ...(calibration ? { negative_calibration: calibration } : {}),
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
-    printResult(out, o, () => `${task} (${String(result.protocol)}); encoder ${out.encoder ?? 'none'}\n${table(result)}`);
+    printResult(out, o, () => `${task} (${String(result.protocol)}); encoder ${out.encoder ?? 'none'}\n${table(result)}${calibration ? `\n${calibrationLines(calibration, checked)}` : ''}`);
   } finally {
     await embedder?.close();
   }
+}
+
+/**
+ * The check of the dialog's negative threshold: support messages (the intent data the chat
+ * trains on, or `--reference`), as sentiment training samples them.
+ */
+function negativeCalibrationCheck(config: ReturnType<typeof loadConfig>, reference: string | boolean): NegativeCalibrationCheck | undefined {
+  if (reference === false || config.CHAT_NEGATIVE_NEUTRAL_RATE >= 1) return undefined;
+  const source = typeof reference === 'string' ? reference : chatTrainingSource(config, 'intents');
+  const texts = readTrainingExamples(source, 'intents').map((e) => e.text);
+  progress(`negative threshold check: ${Math.min(texts.length, 2 * REFERENCE_SAMPLE)} support messages from ${source}, half to calibrate, half to check`);
+  return new NegativeCalibrationCheck(evenSample(texts, 2 * REFERENCE_SAMPLE), config.CHAT_NEGATIVE_NEUTRAL_RATE, config.CHAT_NEGATIVE_MIN_CONFIDENCE);
+}
+
+function calibrationLines(c: NegativeCalibrationReport, variant: Variant): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  return [
+    `negative in the dialog (${variant}; support messages: ${c.reference_texts}, CHAT_NEGATIVE_NEUTRAL_RATE ${c.rate})   at ${c.floor}   calibrated (mean ${c.mean_threshold.toFixed(3)})`,
+    `  held-out negative texts counted negative                 ${pct(c.negative_recall.at_floor).padStart(7)}   ${pct(c.negative_recall.calibrated).padStart(7)}`,
+    `  held-out positive texts counted negative                 ${pct(c.positives_as_negative.at_floor).padStart(7)}   ${pct(c.positives_as_negative.calibrated).padStart(7)}`,
+    `  support messages counted negative                        ${pct(c.support_as_negative.at_floor).padStart(7)}   ${pct(c.support_as_negative.calibrated).padStart(7)}`,
+  ].join('\n');
 }
 
 function addOptions(cmd: Command): Command {
@@ -142,6 +172,8 @@ export function registerNlpEvalCommands(evalCommand: Command): void {
     .description('intent classifier: train/test files (default Banking77), or one CSV with --split or --folds')
     .action((o: EvalCliOptions) => runEval('intents', o));
   addOptions(evalCommand.command('sentiment'))
+    .option('--reference <file>', 'support messages (CSV) to check the dialog\'s calibrated negative threshold on (default: the intent data the chat trains on)')
+    .option('--no-reference', 'leave that check out')
     .description('sentiment classifier: k-fold cross-validation (default 10) over a folder or CSV, or --split / --train --test')
     .action((o: EvalCliOptions) => runEval('sentiment', o));
 }

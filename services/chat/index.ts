@@ -10,4 +10,5 @@ export { importBitextKb, kbEntriesFromBitext, type BitextKbOptions } from './kb/
 export { INTENTS_KIND, SENTIMENT_KIND, type ChatModelKind } from './models/chat-model-kinds.ts';
 export { intentTrainingExamples, readTrainingExamples, chatTrainingSource } from './models/training-data.ts';
 export { trainChatModel, type TrainChatModelResult } from './models/train-chat-model.ts';
+export { evenSample, REFERENCE_SAMPLE } from './models/negative-threshold.ts';
 export { trainChatModelJob } from './jobs/train-chat-model.job.ts';

@@ -149,6 +149,12 @@ export const configSchema = z.object({
   CHAT_NEGATIVE_WINDOW_TURNS: int(1, 100).default(3),
   /** A message counts as negative when the sentiment model says so with at least this confidence. */
   CHAT_NEGATIVE_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  /**
+   * Share of ordinary support messages (the intent training texts) allowed to count as
+   * negative: sentiment training raises the negative threshold above CHAT_NEGATIVE_MIN_CONFIDENCE
+   * until no more of them do. 1: no such calibration.
+   */
+  CHAT_NEGATIVE_NEUTRAL_RATE: z.coerce.number().gt(0).max(1).default(0.05),
   /** Intents (comma-separated) that mean "let me talk to a person", and phrases that do. */
   CHAT_HANDOFF_INTENTS: z.string().default('contact_human_agent'),
   CHAT_HANDOFF_KEYWORDS: z.string().default('human,real person,agent,representative,operator,talk to someone,speak to someone'),

@@ -65,12 +65,17 @@ const ATTEMPTS = 5;
 
 const notFound = (id: string) => appError('CHAT_SESSION_NOT_FOUND', `no chat session "${id}" (unknown, or expired)`, { session_id: id });
 
-/** `negative` or `positive` when the sentiment model is sure enough, else `neutral`. */
-export function sentimentOf(p: Prediction, minConfidence: number): { label: SentimentLabel; confidence: number } {
+/**
+ * `negative` or `positive` when the sentiment model is sure enough, else `neutral`. Negative
+ * also needs the model's `negativeThreshold` when it has one (calibrated so that few ordinary
+ * support messages reach it, see negative-threshold.ts).
+ */
+export function sentimentOf(p: Prediction, minConfidence: number, negativeThreshold = 0): { label: SentimentLabel; confidence: number } {
   const top = p.top[0];
   if (!top) return { label: 'neutral', confidence: 0 };
   const label = sentimentLabel(top.label);
-  if (top.confidence < minConfidence || (label !== 'negative' && label !== 'positive')) return { label: 'neutral', confidence: top.confidence };
+  const needed = label === 'negative' ? Math.max(minConfidence, negativeThreshold) : minConfidence;
+  if (top.confidence < needed || (label !== 'negative' && label !== 'positive')) return { label: 'neutral', confidence: top.confidence };
   return { label, confidence: top.confidence };
 }
 
@@ -114,11 +119,8 @@ export class DialogService {
     let state = await this.deps.sessions.load(id);
     if (!state) throw notFound(id);
 
-    const [[intent], [sentimentPrediction]] = await Promise.all([
-      this.deps.models.predictIntents([text], this.opts.topK),
-      this.deps.models.predictSentiment([text]),
-    ]);
-    const sentiment = sentimentOf(sentimentPrediction!, this.opts.negativeMinConfidence);
+    const [[intent], judged] = await Promise.all([this.deps.models.predictIntents([text], this.opts.topK), this.deps.models.sentiment([text])]);
+    const sentiment = sentimentOf(judged.predictions[0]!, this.opts.negativeMinConfidence, judged.negativeThreshold);
     const products = await this.searchProducts(text);
     const found = extractPatternSlots(text);
     const product = productSlot(text, products, this.opts.productMinMatch);

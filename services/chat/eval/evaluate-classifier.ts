@@ -29,6 +29,8 @@ export interface EvalOptions {
   /** Overrides the classifier's unknown threshold. */
   threshold?: number;
   progress?: (line: string) => void;
+  /** Called with each trained model and the texts it did not see, before it is disposed. */
+  onModel?: (variant: Variant, clf: TextClassifier, test: readonly LabelledExample[]) => Promise<void>;
 }
 
 /** The classifier options of a variant (the dense variant drops the n-grams and NB scaling). */
@@ -62,6 +64,7 @@ async function trainAndTest(train: readonly LabelledExample[], test: readonly La
   try {
     const threshold = opts.threshold ?? clf.unknownThreshold;
     const predictions = await clf.predict(test.map((e) => e.text), { threshold, topK: 1 });
+    await opts.onModel?.(v, clf, test);
     return { clf, threshold, best: predictions.map((p) => p.top[0]!.label), withUnknown: predictions.map((p) => p.label) };
   } finally {
     await clf.dispose();

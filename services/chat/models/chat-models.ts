@@ -68,7 +68,7 @@ export class ChatModels {
       await found.model.dispose();
       return 'unchanged';
     }
-    await this.holders[kind].swap(found.model, version);
+    await this.holders[kind].swap(found.model, version, found.version.manifest.metrics);
     if (found.fallback) this.log.warn({ kind, version, current: current.manifest.version }, `${kind}: the current version is unusable; serving ${version}`);
     this.log.info({ kind, version, labels: found.model.labels.length, metrics: found.version.manifest.metrics }, `${kind} model ${version} in service`);
     return 'loaded';
@@ -81,6 +81,14 @@ export class ChatModels {
 
   predictSentiment(texts: readonly string[], topK = 3): Promise<Prediction[]> {
     return this.holders.sentiment.use((clf) => clf.predict(texts, { topK }));
+  }
+
+  /**
+   * Sentiment of each text, with the negative threshold calibrated on ordinary support
+   * messages when the model in service was trained with one (the same model's).
+   */
+  async sentiment(texts: readonly string[]): Promise<{ predictions: Prediction[]; negativeThreshold: number | undefined }> {
+    return this.holders.sentiment.use(async (clf, metrics) => ({ predictions: await clf.predict(texts, { topK: 3 }), negativeThreshold: metrics.negative_threshold }));
   }
 
   async close(): Promise<void> {

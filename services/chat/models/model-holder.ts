@@ -7,6 +7,8 @@ interface Disposable {
 interface Slot<T> {
   model: T;
   version: string;
+  /** The version's manifest metrics (a sentiment model's calibrated negative threshold among them). */
+  metrics: Readonly<Record<string, number>>;
   refs: number;
   retired: boolean;
 }
@@ -29,13 +31,13 @@ export class ModelHolder<T extends Disposable> {
     return this.slot !== undefined;
   }
 
-  /** Runs `fn` on the model in service; `CHAT_MODEL_NOT_LOADED` when there is none. */
-  async use<R>(fn: (model: T) => Promise<R>): Promise<R> {
+  /** Runs `fn` on the model in service (and its metrics); `CHAT_MODEL_NOT_LOADED` when there is none. */
+  async use<R>(fn: (model: T, metrics: Readonly<Record<string, number>>) => Promise<R>): Promise<R> {
     const slot = this.slot;
     if (!slot) throw appError('CHAT_MODEL_NOT_LOADED', `no ${this.kind} model is in service yet`, { missing: [this.kind] });
     slot.refs++;
     try {
-      return await fn(slot.model);
+      return await fn(slot.model, slot.metrics);
     } finally {
       slot.refs--;
       if (slot.retired && slot.refs === 0) await slot.model.dispose();
@@ -43,9 +45,9 @@ export class ModelHolder<T extends Disposable> {
   }
 
   /** Puts `model` in service; the previous one is disposed once idle. */
-  async swap(model: T, version: string): Promise<void> {
+  async swap(model: T, version: string, metrics: Readonly<Record<string, number>> = {}): Promise<void> {
     const previous = this.slot;
-    this.slot = { model, version, refs: 0, retired: false };
+    this.slot = { model, version, metrics, refs: 0, retired: false };
     if (previous) await this.retire(previous);
   }
 

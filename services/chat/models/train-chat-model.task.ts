@@ -13,6 +13,7 @@ import { FeedbackRepository } from '../feedback/feedback.repository.ts';
 import type { ChatModelKind } from './chat-model-kinds.ts';
 import { trainChatModel, type TrainChatModelResult } from './train-chat-model.ts';
 import { chatRegistryRoot } from './chat-model-kinds.ts';
+import { evenSample, REFERENCE_SAMPLE } from './negative-threshold.ts';
 import { chatTrainingSource, intentTrainingExamples, readTrainingExamples } from './training-data.ts';
 
 export interface TrainChatModelArgs {
@@ -47,6 +48,7 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
     }
   }
   progress(`${kind}: ${examples.length} examples from ${source}${feedback ? ` and ${feedback} corrections` : ''}`);
+  const reference = kind === 'sentiment' ? supportMessages(config, progress) : undefined;
   // the serving process already said what the encoder is; the thread speaks up only for errors
   const log = createLogger({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'error', name: 'affinity-train', pii: config.PII_REDACT });
   const embedding = args.features === 'full' ? createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) }) : undefined;
@@ -60,10 +62,29 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
       seed: args.seed,
       tolerance: config.PROMOTE_TOLERANCE,
       onlyIfNone: args.onlyIfNone,
-      data: { source: path.resolve(source), feedback },
+      reference,
+      data: { source: path.resolve(source), feedback, ...(reference ? { reference: path.resolve(chatTrainingSource(config, 'intents')) } : {}) },
       onProgress: progress,
     });
   } finally {
     await embedding?.service.close();
   }
+}
+
+/**
+ * Ordinary support messages to calibrate the sentiment model's negative threshold on: a sample
+ * of the intent training texts. None when CHAT_NEGATIVE_NEUTRAL_RATE is 1, or without intent
+ * data (then CHAT_NEGATIVE_MIN_CONFIDENCE alone decides, as it says).
+ */
+function supportMessages(config: Config, progress: (message: string) => void): { texts: string[]; rate: number; floor: number } | undefined {
+  if (config.CHAT_NEGATIVE_NEUTRAL_RATE >= 1) return undefined;
+  const source = chatTrainingSource(config, 'intents');
+  let texts: string[];
+  try {
+    texts = readTrainingExamples(source, 'intents').map((e) => e.text);
+  } catch (err) {
+    progress(`sentiment: no support messages to calibrate the negative threshold on (${err instanceof Error ? err.message : String(err)}); CHAT_NEGATIVE_MIN_CONFIDENCE alone decides`);
+    return undefined;
+  }
+  return { texts: evenSample(texts, REFERENCE_SAMPLE), rate: config.CHAT_NEGATIVE_NEUTRAL_RATE, floor: config.CHAT_NEGATIVE_MIN_CONFIDENCE };
 }

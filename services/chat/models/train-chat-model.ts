@@ -2,6 +2,7 @@ import type { FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
 import type { ModelRegistry } from '../../../shared/registry/index.ts';
 import { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, TextClassifier, type EmbedFn, type LabelledExample } from '../classify/index.ts';
 import { CLASSIFIER_SUBDIR, type ChatModelKind } from './chat-model-kinds.ts';
+import { negativeConfidences, negativeThreshold, shareAtLeast } from './negative-threshold.ts';
 
 export interface TrainChatModelOptions {
   kind: ChatModelKind;
@@ -15,6 +16,12 @@ export interface TrainChatModelOptions {
   tolerance: number;
   /** Start-up training: promote only while no model is in service (another process may have won). */
   onlyIfNone?: boolean;
+  /**
+   * Sentiment: ordinary support messages (the intent training texts), the share of them
+   * allowed to count as negative, and the least threshold the dialog uses (for the record); the
+   * manifest records the negative threshold that keeps to that share.
+   */
+  reference?: { texts: readonly string[]; rate: number; floor: number };
   /** What it was trained on (source, counts), stored in the manifest. */
   data: Record<string, unknown>;
   onProgress?: (stage: string) => void;
@@ -55,6 +62,13 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
     const m = clf.meta;
     const metrics: Record<string, number> = { n_train: m.n_train, train_seconds: m.train_seconds };
     for (const [k, v] of Object.entries(m.holdout)) if (typeof v === 'number') metrics[`holdout_${k}`] = v;
+    if (opts.kind === 'sentiment' && opts.reference && opts.reference.texts.length > 0) {
+      const calibration = await calibrateNegative(clf, opts.reference);
+      Object.assign(metrics, calibration);
+      if (calibration.negative_threshold !== undefined) opts.onProgress?.(
+        `sentiment: negative threshold ${metrics.negative_threshold!.toFixed(3)} (${(opts.reference.rate * 100).toFixed(1)} % of ${opts.reference.texts.length} support messages at most; ${((metrics.reference_negative_share_at_floor ?? 0) * 100).toFixed(1)} % would have counted as negative at ${opts.reference.floor})`,
+      );
+    }
     const metric = m.holdout.accuracy ?? 0;
     const features = clf.usesEmbeddings ? 'full' : 'lexical';
     const files: FolderFile[] = clf.toFiles().map((f) => ({ path: `${CLASSIFIER_SUBDIR}/${f.path}`, data: f.data }));
@@ -83,4 +97,21 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
   } finally {
     await clf.dispose();
   }
+}
+
+/**
+ * The sentiment model's confidence in `negative` over ordinary support messages, and the
+ * threshold that at most `rate` of them reach (see {@link negativeThreshold}); with the share
+ * of them that the dialog's least threshold alone would have counted as negative.
+ */
+async function calibrateNegative(clf: TextClassifier, reference: { texts: readonly string[]; rate: number; floor: number }): Promise<Record<string, number>> {
+  const confidences = await negativeConfidences(clf, reference.texts);
+  if (!confidences) return {};
+  const threshold = negativeThreshold(confidences, reference.rate);
+  return {
+    negative_threshold: threshold,
+    reference_texts: confidences.length,
+    reference_negative_share: shareAtLeast(confidences, threshold),
+    reference_negative_share_at_floor: shareAtLeast(confidences, reference.floor),
+  };
 }

@@ -121,6 +121,27 @@ describe('eval and train commands (in process, lexical only)', () => {
     expect(r.variants.lexical.fold_accuracies).toHaveLength(3);
   });
 
+  it('eval sentiment measures the dialog\'s negative threshold calibrated on support messages (--reference)', async () => {
+    const polar = path.join(tmp, 'polar.csv');
+    const rows = ['text,label'];
+    const bad = ['awful', 'terrible', 'broken', 'useless', 'horrible'];
+    const good = ['great', 'lovely', 'excellent', 'perfect', 'wonderful'];
+    for (let i = 0; i < 30; i++) rows.push(`"this thing is ${bad[i % 5]}, number ${i}",0`, `"this thing is ${good[i % 5]}, number ${i}",1`);
+    await writeFile(polar, `${rows.join('\n')}\n`);
+    const lines = await run(registerNlpEvalCommands, 'eval', ['sentiment', '--data', polar, '--folds', '3', '--no-dense', '--reference', csv, '--json']);
+    const c = JSON.parse(lines.at(-1)!).negative_calibration;
+    expect(c).toMatchObject({ reference_texts: 90, rate: 0.05, floor: 0.6 });
+    expect(c.thresholds).toHaveLength(3);
+    // the support tickets share no word with either side: at most the allowed share counts as negative
+    expect(c.support_as_negative.calibrated).toBeLessThanOrEqual(c.support_as_negative.at_floor);
+    expect(c.support_as_negative.calibrated).toBeLessThanOrEqual(0.1);
+    expect(c.negative_recall.at_floor).toBeGreaterThan(0.9);
+    expect(c.positives_as_negative.at_floor).toBeLessThan(0.1);
+    // and without a reference, no such check
+    const none = await run(registerNlpEvalCommands, 'eval', ['sentiment', '--data', polar, '--folds', '3', '--no-dense', '--no-reference', '--json']);
+    expect(JSON.parse(none.at(-1)!).negative_calibration).toBeUndefined();
+  });
+
   it('train intents writes a model folder that loads', async () => {
     const out = path.join(tmp, 'model');
     const lines = await run(registerNlpTrainCommands, 'train', ['intents', '--data', csv, '--out', out, '--no-dense', '--json']);

@@ -167,6 +167,29 @@ describe('chat API', () => {
       expect(new Set(turns.map((x) => x.text))).toEqual(new Set(ok.map((r) => texts[replies.indexOf(r)])));
       expect(new Set(ok.map((r) => r.body.message_index))).toEqual(new Set(turns.map((x) => x.index)));
     });
+
+    it('counts a message as negative only above the threshold the sentiment model was calibrated to on ordinary messages', async () => {
+      const complaints = ['my parcel is late, this is terrible', 'this is awful and I hate it'];
+      // calibrated on these very messages, none may count as negative: the threshold goes above both
+      await trainFixtureModel(t.api, 'sentiment', { texts: complaints, rate: 0.01, floor: 0.6 });
+      try {
+        const current = (await request(app()).get('/v1/admin/models/sentiment')).body;
+        const threshold = current.versions.find((v: { version: string }) => v.version === current.current).metrics.negative_threshold as number;
+        const s = await newSession();
+        for (const text of complaints) {
+          const r = await say(s, text);
+          expect(r.sentiment.label).toBe('neutral');
+          expect(r.sentiment.confidence).toBeGreaterThanOrEqual(0.6);
+          expect(r.sentiment.confidence).toBeLessThan(threshold);
+        }
+        expect((await request(app()).get(`/v1/chat/sessions/${s}`)).body.turns.map((x: { action: string }) => x.action)).not.toContain('handoff');
+      } finally {
+        // back to the uncalibrated fixture model for whatever runs after
+        await trainFixtureModel(t.api, 'sentiment');
+      }
+      const again = await say(await newSession(), complaints[1]!);
+      expect(again.sentiment.label).toBe('negative');
+    });
   });
 
   describe('errors', () => {

@@ -41,11 +41,12 @@ export async function startChatApi(overrides: Partial<Record<keyof Config, strin
   };
 }
 
-/** Trains a classifier on the fixtures with the API's own encoder, promotes it and puts it in service. */
-export async function trainFixtureModel(api: Api, kind: ChatModelKind): Promise<string> {
+/** Trains a classifier on the fixtures with the API's own encoder (sentiment: calibrated on `reference` when given), promotes it and puts it in service. */
+export async function trainFixtureModel(api: Api, kind: ChatModelKind, reference?: { texts: string[]; rate: number; floor: number }): Promise<string> {
   const embed = api.embedding.service;
   const r = await trainChatModel(api.chat.models.registry, {
     kind,
+    reference,
     examples: kind === 'intents' ? intentExamples() : sentimentExamples(),
     embed: async (texts) => (await embed.embed(texts)).vectors,
     encoderId: embed.info!.id,

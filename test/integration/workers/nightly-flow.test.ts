@@ -83,5 +83,12 @@ describe('nightly flow on ML-100K and a Banking77 sample', () => {
     expect(out.result.promoted[1]!.metrics.holdout_accuracy).toBeGreaterThan(0.5);
     expect(out.result.promoted[2]!.metrics.holdout_accuracy).toBeGreaterThan(0.7);
     expect(out.result.promoted[1]!.metrics.n_train).toBe(77 * PER_INTENT);
+    // the sentiment model's negative threshold, calibrated on a sample of the intent texts
+    // (ordinary support messages): at most 5 % of them reach it, where at the floor more did
+    const sentiment = out.result.promoted[2]!.metrics;
+    expect(sentiment.reference_texts).toBe(1000);
+    expect(sentiment.reference_negative_share).toBeLessThanOrEqual(0.05);
+    expect(sentiment.reference_negative_share_at_floor).toBeGreaterThanOrEqual(sentiment.reference_negative_share!);
+    expect(sentiment.negative_threshold).toBeGreaterThan(0);
   });
 });

@@ -82,4 +82,13 @@ describe('sentiment labels', () => {
     expect(sentimentOf(p('positive', 0.8), 0.6)).toEqual({ label: 'positive', confidence: 0.8 });
     expect(sentimentOf({ label: 'unknown', confidence: 0.58, top: [{ label: 'negative', confidence: 0.58 }] }, 0.5)).toEqual({ label: 'negative', confidence: 0.58 });
   });
+
+  it('needs the model\'s calibrated threshold as well for negative, never more for positive', () => {
+    const p = (label: string, confidence: number): Prediction => ({ label, confidence, top: [{ label, confidence }] });
+    expect(sentimentOf(p('negative', 0.9), 0.6, 0.95)).toEqual({ label: 'neutral', confidence: 0.9 });
+    expect(sentimentOf(p('negative', 0.96), 0.6, 0.95)).toEqual({ label: 'negative', confidence: 0.96 });
+    // the configured least confidence still holds when the calibration is below it
+    expect(sentimentOf(p('negative', 0.55), 0.6, 0.5)).toEqual({ label: 'neutral', confidence: 0.55 });
+    expect(sentimentOf(p('positive', 0.7), 0.6, 0.95)).toEqual({ label: 'positive', confidence: 0.7 });
+  });
 });

@@ -11,6 +11,7 @@ import { chatPersonalData } from './chat-personal-data.ts';
 import { dialogRouter } from './dialog/dialog.routes.ts';
 import { DialogService, type ProductPort } from './dialog/dialog.service.ts';
 import { listOf, phraseMatcher } from './dialog/normalize.ts';
+import { smallTalkMatcher } from './dialog/small-talk.ts';
 import { FeedbackRepository } from './feedback/feedback.repository.ts';
 import { KbRepository } from './kb/kb.repository.ts';
 import { kbRouter } from './kb/kb.routes.ts';
@@ -83,6 +84,7 @@ export function createChat(config: Config, deps: ChatDeps): ChatModule {
       negativeMinConfidence: config.CHAT_NEGATIVE_MIN_CONFIDENCE,
       asksForHuman: phraseMatcher(config.CHAT_HANDOFF_KEYWORDS),
       asksForSuggestions: phraseMatcher(config.CHAT_RECOMMEND_KEYWORDS),
+      smallTalk: smallTalkMatcher({ greeting: config.CHAT_SMALL_TALK_GREETINGS, thanks: config.CHAT_SMALL_TALK_THANKS, goodbye: config.CHAT_SMALL_TALK_GOODBYES }),
       recommendK: config.CHAT_RECOMMEND_K,
       productMinMatch: config.CHAT_PRODUCT_MIN_MATCH,
       templateValues: config.CHAT_TEMPLATE_VALUES,

@@ -158,6 +158,13 @@ export const configSchema = z.object({
   /** Intents (comma-separated) that mean "let me talk to a person", and phrases that do. */
   CHAT_HANDOFF_INTENTS: z.string().default('contact_human_agent'),
   CHAT_HANDOFF_KEYWORDS: z.string().default('human,real person,agent,representative,operator,talk to someone,speak to someone'),
+  /**
+   * Small talk (comma-separated phrases): a message made only of these (and a few filler words
+   * such as "so much", "there") is answered in kind, not classified. Empty: none of that kind.
+   */
+  CHAT_SMALL_TALK_GREETINGS: z.string().default('hi,hello,hey,hiya,greetings,good morning,good afternoon,good evening,i need help,i need some help,can you help me,can you help,help me,help'),
+  CHAT_SMALL_TALK_THANKS: z.string().default('thanks,thank you,thx,ty,cheers,many thanks,much appreciated,appreciate it,ok,okay,got it,great,perfect,awesome,cool,nice'),
+  CHAT_SMALL_TALK_GOODBYES: z.string().default("bye,goodbye,bye bye,see you,see ya,that's all,that is all,nothing else,no thanks,no thank you,have a nice day,have a good day"),
   /** Intents and phrases (comma-separated; a phrase also matches with a suffix: suggest → suggestions) that ask for product suggestions. */
   CHAT_RECOMMEND_INTENTS: z.string().default(''),
   CHAT_RECOMMEND_KEYWORDS: z.string().default('recommend,suggest,any ideas,gift idea,what should i buy'),

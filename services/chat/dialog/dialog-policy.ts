@@ -1,4 +1,5 @@
 import type { LabelScore } from '../classify/index.ts';
+import type { SmallTalk } from './small-talk.ts';
 
 export type DialogAction = 'answer' | 'clarify' | 'recommend' | 'handoff';
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
@@ -11,7 +12,8 @@ export type DialogReason =
   | 'handoff_requested'
   | 'low_confidence_repeated'
   | 'negative_sentiment_repeated'
-  | 'no_answer';
+  | 'no_answer'
+  | 'small_talk';
 
 /** The rules and thresholds (from the CHAT_* configuration). */
 export interface PolicyRules {
@@ -38,6 +40,8 @@ export interface TurnSignals {
   asksForHuman: boolean;
   /** The customer asked for product suggestions in words (CHAT_RECOMMEND_KEYWORDS). */
   asksForSuggestions: boolean;
+  /** The message is only a greeting, thanks or goodbye (CHAT_SMALL_TALK_*). */
+  smallTalk?: SmallTalk;
 }
 
 export interface Decision {
@@ -45,12 +49,15 @@ export interface Decision {
   reason: DialogReason;
   /** For `clarify`: the two likeliest intents, to name in the question. */
   options?: [string, string];
+  /** For `small_talk`: which kind, to reply in kind. */
+  smallTalk?: SmallTalk;
   memory: PolicyMemory;
 }
 
 /**
  * The dialog policy, in order: hand off when the customer asks for a person; hand off after
- * repeated negative sentiment; recommend when they ask for suggestions; answer when the
+ * repeated negative sentiment; answer small talk in kind (leaving the count of unsure turns
+ * as it was); recommend when they ask for suggestions; answer when the
  * intent is confident; otherwise ask to clarify, and hand off when that happens
  * `lowConfidenceTurns` times in a row. A hand-off starts the counts afresh.
  * @example decide({ low_confidence_streak: 0, recent_sentiment: [] }, signals, rules).action // 'answer'
@@ -67,6 +74,8 @@ export function decide(memory: PolicyMemory, s: TurnSignals, rules: PolicyRules)
   if (recent.filter((x) => x === 'negative').length >= rules.negativeTurns) {
     return { action: 'handoff', reason: 'negative_sentiment_repeated', memory: fresh };
   }
+  // a greeting, thanks or goodbye is answered in kind, and is not an unsure turn
+  if (s.smallTalk) return { action: 'answer', reason: 'small_talk', smallTalk: s.smallTalk, memory: { ...memory, recent_sentiment: recent } };
   if (s.asksForSuggestions || (confident && rules.recommendIntents.has(s.intent.label))) {
     return { action: 'recommend', reason: 'suggestions_requested', memory: carry };
   }

@@ -51,7 +51,7 @@ const source = z
 const assessed = {
   reply: z.string(),
   action: z.enum(['answer', 'clarify', 'recommend', 'handoff']),
-  reason: z.enum(['confident', 'suggestions_requested', 'low_confidence', 'handoff_requested', 'low_confidence_repeated', 'negative_sentiment_repeated', 'no_answer']),
+  reason: z.enum(['confident', 'suggestions_requested', 'low_confidence', 'handoff_requested', 'low_confidence_repeated', 'negative_sentiment_repeated', 'no_answer', 'small_talk']),
   intent: z.string(),
   confidence: z.number(),
   alternatives: z.array(z.strictObject({ intent: z.string(), confidence: z.number() })),

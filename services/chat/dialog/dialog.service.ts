@@ -10,7 +10,8 @@ import { sentimentLabel } from '../models/sentiment-label.ts';
 import type { SessionState, SessionStore, Source, Turn } from '../sessions/session-store.ts';
 import { decide, type Decision, type DialogAction, type DialogReason, type PolicyRules, type SentimentLabel } from './dialog-policy.ts';
 import { normalizeMessage } from './normalize.ts';
-import { clarifyReply, handoffReply, recommendReply } from './replies.ts';
+import { clarifyReply, handoffReply, recommendReply, smallTalkReply } from './replies.ts';
+import type { SmallTalk } from './small-talk.ts';
 import { extractPatternSlots, productSlot, type ProductHit, type Slots } from './slot-extractor.ts';
 import { placeholderValues, storedSlots } from './slot-values.ts';
 
@@ -27,6 +28,7 @@ export interface DialogOptions {
   negativeMinConfidence: number;
   asksForHuman: (text: string) => boolean;
   asksForSuggestions: (text: string) => boolean;
+  smallTalk: (text: string) => SmallTalk | undefined;
   recommendK: number;
   productMinMatch: number;
   templateValues: Readonly<Record<string, string>>;
@@ -130,6 +132,7 @@ export class DialogService {
       sentiment: sentiment.label,
       asksForHuman: this.opts.asksForHuman(text),
       asksForSuggestions: this.opts.asksForSuggestions(text),
+      smallTalk: this.opts.smallTalk(text),
     };
 
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -228,6 +231,7 @@ export class DialogService {
         };
       }
       case 'answer': {
+        if (d.smallTalk) return { action: 'answer', reason: d.reason, reply: smallTalkReply(d.smallTalk), sources: [] };
         const entry = await this.answerFor(text, intent.label);
         if (!entry) return { action: 'handoff', reason: 'no_answer', reply: handoffReply('no_answer'), sources: [] };
         const filled = fillTemplate(entry.answer, placeholderValues(slots, this.opts.templateValues));

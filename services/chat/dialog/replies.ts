@@ -1,5 +1,6 @@
 import type { DialogReason } from './dialog-policy.ts';
 import type { ProductHit } from './slot-extractor.ts';
+import type { SmallTalk } from './small-talk.ts';
 
 /** `track_order` → "track order". */
 export const humanize = (label: string): string => label.replace(/[_-]+/g, ' ').trim();
@@ -24,4 +25,14 @@ export function recommendReply(products: readonly ProductHit[]): string {
   if (products.length === 0) return 'I could not find products to suggest right now.';
   const list = products.map((p) => (p.price !== null ? `${p.title} (${p.price})` : p.title));
   return `Here are some products you might like: ${list.join('; ')}.`;
+}
+
+const SMALL_TALK: Record<SmallTalk, string> = {
+  greeting: 'Hello! How can I help you today?',
+  thanks: 'Glad to help. Is there anything else I can do for you?',
+  goodbye: 'Thank you for contacting us. Have a nice day!',
+};
+
+export function smallTalkReply(kind: SmallTalk): string {
+  return SMALL_TALK[kind];
 }

@@ -109,6 +109,21 @@ describe('chat API', () => {
       expect((await say(s, 'banana')).action).toBe('clarify');
     });
 
+    it('answers greetings, thanks and goodbyes in kind, without counting them as unsure turns', async () => {
+      const s = await newSession();
+      const hello = await say(s, 'Hi there, I need help');
+      expect(hello).toMatchObject({ action: 'answer', reason: 'small_talk', reply: 'Hello! How can I help you today?', sources: [] });
+      expect((await say(s, 'blorf zint quax')).action).toBe('clarify');
+      expect(await say(s, 'ok thanks')).toMatchObject({ action: 'answer', reason: 'small_talk', reply: 'Glad to help. Is there anything else I can do for you?' });
+      // still the second unsure turn in a row
+      expect(await say(s, 'purple elephants dance')).toMatchObject({ action: 'handoff', reason: 'low_confidence_repeated' });
+      expect(await say(s, "no thanks, that's all")).toMatchObject({ action: 'answer', reason: 'small_talk', reply: 'Thank you for contacting us. Have a nice day!' });
+      // a greeting with a request in it is the request
+      expect(await say(s, 'hello, where is my order #12345?')).toMatchObject({ action: 'answer', reason: 'confident', intent: 'track_order' });
+      const turns = (await request(app()).get(`/v1/chat/sessions/${s}`)).body.turns as Array<{ reason: string }>;
+      expect(turns.map((t) => t.reason)).toEqual(['small_talk', 'low_confidence', 'small_talk', 'low_confidence_repeated', 'small_talk', 'confident']);
+    });
+
     it('hands off at once when the customer asks for a person', async () => {
       const s = await newSession();
       const r = await say(s, 'I want to talk to a human');

@@ -18,6 +18,7 @@ const signals = (over: Partial<TurnSignals> & { label?: string; confidence?: num
     sentiment: over.sentiment ?? 'neutral',
     asksForHuman: over.asksForHuman ?? false,
     asksForSuggestions: over.asksForSuggestions ?? false,
+    smallTalk: over.smallTalk,
   };
 };
 
@@ -38,6 +39,16 @@ describe('decide', () => {
     // a confident turn between them resets the streak
     const between = decide(first.memory, signals(), rules);
     expect(decide(between.memory, signals({ confidence: 0.2 }), rules).action).toBe('clarify');
+  });
+
+  it('answers small talk in kind, leaving the count of unsure turns where it was', () => {
+    const unsure = decide(fresh, signals({ confidence: 0.2 }), rules);
+    const thanks = decide(unsure.memory, signals({ confidence: 0.1, smallTalk: 'thanks', sentiment: 'positive' }), rules);
+    expect(thanks).toEqual({ action: 'answer', reason: 'small_talk', smallTalk: 'thanks', memory: { low_confidence_streak: 1, recent_sentiment: ['neutral', 'positive'] } });
+    // the next unsure turn is still the second in a row
+    expect(decide(thanks.memory, signals({ confidence: 0.2 }), rules)).toMatchObject({ action: 'handoff', reason: 'low_confidence_repeated' });
+    // asking for a person still wins
+    expect(decide(fresh, signals({ smallTalk: 'greeting', asksForHuman: true }), rules)).toMatchObject({ action: 'handoff', reason: 'handoff_requested' });
   });
 
   it('hands off when asked, in words or by a confident hand-off intent', () => {

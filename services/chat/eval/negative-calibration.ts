@@ -1,5 +1,6 @@
 import type { LabelledExample, TextClassifier } from '../classify/index.ts';
-import { negativeConfidences, negativeThreshold, shareAtLeast } from '../models/negative-threshold.ts';
+import { sentimentOf } from '../dialog/dialog.service.ts';
+import { negativeConfidences, negativeThreshold } from '../models/negative-threshold.ts';
 import { sentimentLabel } from '../models/sentiment-label.ts';
 
 /** Shares at the dialog's least threshold alone and at the calibrated one. */
@@ -28,8 +29,8 @@ export interface NegativeCalibrationReport {
  * What calibrating the negative threshold on ordinary support messages (as sentiment training
  * does) costs and gains, measured on the folds of a sentiment evaluation: each fold's model is
  * calibrated on one half of the support messages; the other half, and the fold's held-out
- * texts, are then counted as the dialog counts them (negative when the top label is negative
- * with at least the threshold), at the least threshold alone and at the calibrated one.
+ * texts, are then counted as the dialog counts them (`sentimentOf`), at the least threshold
+ * alone and with the calibrated one.
  */
 export class NegativeCalibrationCheck {
   private readonly calibrate: string[];
@@ -52,28 +53,31 @@ export class NegativeCalibrationCheck {
     if (!calibration) return;
     const threshold = negativeThreshold(calibration, this.rate);
     this.thresholds.push(threshold);
-    const calibrated = Math.max(this.floor, threshold);
-    // as the dialog reads a prediction: the confidence of `negative` when it is the likeliest label, else 0
-    const asNegative = async (texts: readonly string[]) =>
-      (await clf.predict(texts, { threshold: 0, topK: 1 })).map((p) => (sentimentLabel(p.top[0]!.label) === 'negative' ? p.top[0]!.confidence : 0));
-    const held = await asNegative(test.map((e) => e.text));
+    // counted as the dialog counts them, at the least threshold alone and with the calibrated one
+    const judge = async (texts: readonly string[]) =>
+      (await clf.predict(texts, { threshold: 0, topK: 1 })).map((p) => ({
+        atFloor: sentimentOf(p, this.floor).label === 'negative',
+        calibrated: sentimentOf(p, this.floor, threshold).label === 'negative',
+      }));
+    const held = await judge(test.map((e) => e.text));
     test.forEach((e, i) => {
       const label = sentimentLabel(e.label);
-      const c = held[i]!;
+      const j = held[i]!;
       if (label === 'negative') {
         this.counts.neg++;
-        if (c >= this.floor) this.counts.negFloor++;
-        if (c >= calibrated) this.counts.negCal++;
+        this.counts.negFloor += Number(j.atFloor);
+        this.counts.negCal += Number(j.calibrated);
       } else if (label === 'positive') {
         this.counts.pos++;
-        if (c >= this.floor) this.counts.posFloor++;
-        if (c >= calibrated) this.counts.posCal++;
+        this.counts.posFloor += Number(j.atFloor);
+        this.counts.posCal += Number(j.calibrated);
       }
     });
-    const support = await asNegative(this.check);
-    this.counts.sup += support.length;
-    this.counts.supFloor += support.length * shareAtLeast(support, this.floor);
-    this.counts.supCal += support.length * shareAtLeast(support, calibrated);
+    for (const j of await judge(this.check)) {
+      this.counts.sup++;
+      this.counts.supFloor += Number(j.atFloor);
+      this.counts.supCal += Number(j.calibrated);
+    }
   }
 
   report(): NegativeCalibrationReport | undefined {

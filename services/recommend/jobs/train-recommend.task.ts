@@ -20,6 +20,8 @@ export interface TrainRecommendResult {
   promoted: boolean;
   metric: number;
   currentMetric: number | null;
+  /** How the model in service was measured: its recipe on the candidate's validation users, or its own recorded figure. */
+  comparedOn: 'same-users' | 'own-data' | null;
   /** Everything the candidate's manifest records (validation metrics, data sizes). */
   metrics: Record<string, number>;
   seconds: number;
@@ -37,7 +39,7 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       itemFeatures: config.RECOMMEND_ITEM_FEATURES,
       onProgress: progress,
     });
-    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, metrics: r.version.manifest.metrics, seconds: r.seconds };
+    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, comparedOn: r.comparedOn ?? null, metrics: r.version.manifest.metrics, seconds: r.seconds };
   } finally {
     await db.close();
   }

@@ -46,6 +46,8 @@ export interface TrainingReport {
     alone: Record<string, number>;
     blend: number;
     k: number;
+    /** The same figure for the recipe of the model that was in service, on the same users (see TrainRecommenderOptions.baseline). */
+    baseline?: number;
   };
   interactions: number;
   users: number;

@@ -7,6 +7,7 @@ import type { ModelRegistry, ModelVersion } from '../../../shared/registry/index
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
 import type { Interaction } from '../models/interaction-matrix.ts';
 import { recommenderFromBuffers, recommenderToBuffers, type RecommenderManifest } from '../models/recommender-artifact.ts';
+import { recipeOf, type RecommenderRecipe } from '../models/recommender-recipe.ts';
 import { trainRecommender, type TrainRecommenderOptions } from '../models/train-recommender.ts';
 import type { TrainedRecommender } from '../models/trained-recommender.ts';
 import { eventWeight } from './event-weights.ts';
@@ -18,16 +19,26 @@ const MODEL_MANIFEST = 'recommender.json';
 export interface TrainOutcome {
   version: ModelVersion;
   promoted: boolean;
-  /** Validation nDCG@10 of the candidate and of the model in service. */
+  /** Validation nDCG@10 of the candidate. */
   metric: number;
+  /**
+   * Validation nDCG@10 of the model in service: its recipe on the candidate's validation users
+   * (`comparedOn: 'same-users'`), or, when its recipe cannot be read, the figure it recorded on
+   * the data it was trained on (`'own-data'`).
+   */
   currentMetric: number | undefined;
+  comparedOn: 'same-users' | 'own-data' | undefined;
   seconds: number;
 }
 
 /**
  * Trains the recommender on everything in the catalog, stores it in the registry as a
  * candidate, and promotes it unless it measures worse (validation nDCG@10, tolerance
- * `tolerance`) than the version in service.
+ * `tolerance`) than the version in service. Both are measured on the same validation users: the
+ * recipe in service (parameters and weights) is trained again on the candidate's validation
+ * splits. Comparing with the figure the version in service recorded when it was trained would
+ * compare different data: that figure drifts by more than the tolerance as events arrive or
+ * are erased, and a lucky one would then keep every later candidate out of service.
  * @example const { promoted } = await trainFromCatalog(repo, registry, { onProgress: console.error })
  */
 export async function trainFromCatalog(
@@ -44,14 +55,17 @@ export async function trainFromCatalog(
   const [items, events] = await Promise.all([repo.allItems(), repo.allEvents()]);
   if (events.length === 0) throw appError('RECOMMENDER_NO_INTERACTIONS', 'there are no events to train on yet');
   say(`training on ${events.length} events over ${items.length} items`);
+  const inService = await registry.current(RECOMMEND_KIND);
+  const baseline = inService ? await readRecipe(inService, say) : undefined;
   const interactions: Interaction[] = events.map((e) => ({
     userId: e.user_id,
     itemId: e.item_id,
     weight: eventWeight(e.type, e.value),
     timestamp: Math.floor(e.ts / 1000),
   }));
-  const model = trainRecommender(interactions, itemSideFeatures(items, opts.itemFeatures ?? DEFAULT_ITEM_FEATURES), opts);
+  const model = trainRecommender(interactions, itemSideFeatures(items, opts.itemFeatures ?? DEFAULT_ITEM_FEATURES), { ...opts, ...(baseline ? { baseline } : {}) });
   const metric = model.report.validation?.blend ?? 0;
+  const baselineMetric = model.report.validation?.baseline;
   const { manifest, files } = recommenderToBuffers(model);
   const folder: FolderFile[] = [
     { path: MODEL_MANIFEST, data: Buffer.from(JSON.stringify(manifest)) },
@@ -62,21 +76,42 @@ export async function trainFromCatalog(
     .digest('hex')
     .slice(0, 16);
   const version = await registry.publish(RECOMMEND_KIND, folder, {
-    metrics: { ndcg_at_10: metric },
-    data: { events: events.length, items: items.length, last_event_seq: events.at(-1)?.seq ?? 0, fingerprint },
+    metrics: { ndcg_at_10: metric, ...(baselineMetric === undefined ? {} : { in_service_ndcg_at_10: baselineMetric }) },
+    data: {
+      events: events.length,
+      items: items.length,
+      last_event_seq: events.at(-1)?.seq ?? 0,
+      fingerprint,
+      ...(baselineMetric === undefined ? {} : { compared_with: inService!.manifest.version }),
+    },
     report: model.report,
   });
+  // Another training may have promoted a version meanwhile: the baseline then measured the wrong one.
   const current = await registry.current(RECOMMEND_KIND);
-  const currentMetric = current?.manifest.metrics.ndcg_at_10;
+  const sameUsers = baselineMetric !== undefined && current?.manifest.version === inService?.manifest.version;
+  const currentMetric = sameUsers ? baselineMetric : current?.manifest.metrics.ndcg_at_10;
+  const comparedOn = currentMetric === undefined ? undefined : sameUsers ? 'same-users' : 'own-data';
   const tolerance = opts.tolerance ?? 0.005;
   let promoted = false;
   if (currentMetric === undefined || metric >= currentMetric - tolerance) {
     await registry.promote(RECOMMEND_KIND, version.manifest.version);
     promoted = true;
   } else {
-    await registry.reject(RECOMMEND_KIND, version.manifest.version, `validation nDCG@10 ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${tolerance}`);
+    const against = sameUsers ? `${current!.manifest.version}'s recipe on the same validation users` : `${current!.manifest.version} on its own data`;
+    await registry.reject(RECOMMEND_KIND, version.manifest.version, `validation nDCG@10 ${metric.toFixed(4)} is more than ${tolerance} below ${currentMetric.toFixed(4)}, ${against}`);
   }
-  return { version, promoted, metric, currentMetric, seconds: (performance.now() - started) / 1000 };
+  return { version, promoted, metric, currentMetric, comparedOn, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The recipe of a stored recommender version, or undefined (logged) when it has none to read. */
+async function readRecipe(version: ModelVersion, say: (message: string) => void): Promise<RecommenderRecipe | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(version.dir, MODEL_MANIFEST), 'utf8')) as RecommenderManifest;
+    return recipeOf(manifest);
+  } catch (err) {
+    say(`the recipe of ${version.manifest.version} in service cannot be read (${(err as Error).message}): comparing with the figure it recorded`);
+    return undefined;
+  }
 }
 
 /** Loads the recommender of a registry version. */

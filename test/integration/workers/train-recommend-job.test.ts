@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
@@ -72,6 +74,29 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     expect(recs.body.items).toHaveLength(3);
   });
 
+  it('measures the recipe in service on the candidate’s validation users, not by the figure it recorded on other data', async () => {
+    const registry = api.recommend.registry;
+    const before = (await registry.current(RECOMMEND_KIND))!;
+    // the model in service, recorded with a figure no candidate can reach (nDCG is at most 1),
+    // as a lucky validation split on yesterday's data would have it
+    const files = await Promise.all(Object.keys(before.manifest.files ?? {}).map(async (p) => ({ path: p, data: await readFile(path.join(before.dir, p)) })));
+    const lucky = await registry.publish(RECOMMEND_KIND, files, { metrics: { ndcg_at_10: 1.5 }, data: {} });
+    await registry.promote(RECOMMEND_KIND, lucky.manifest.version);
+    // new customers arrive: other data, another validation split
+    const more = Array.from({ length: 10 }, (_, u) =>
+      Array.from({ length: 5 }, (_, j) => ({ user_id: `new${u}`, item_id: `i${(u * 5 + j) % 30}`, type: 'view' as const, timestamp: 1_700_000_100_000 + j })),
+    ).flat();
+    expect((await request(api.app).post('/v1/events').send({ events: more })).status).toBe(200);
+    const job = await runJob('train-recommend', { tune: false });
+    // the same recipe on the same users measures the same: the candidate goes into service
+    expect(job.result).toMatchObject({ status: 'promoted', comparedOn: 'same-users' });
+    expect(job.result.currentMetric).toBe(job.result.metric);
+    const candidate = await registry.get(RECOMMEND_KIND, job.result.version as string);
+    expect(candidate.manifest.metrics.in_service_ndcg_at_10).toBe(job.result.metric);
+    expect(candidate.manifest.data.compared_with).toBe(lucky.manifest.version);
+    await servedVersion(job.result.version as string);
+  });
+
   it('keeps the current model when a candidate measures worse, recording the candidate as rejected', async () => {
     const registry = api.recommend.registry;
     const before = (await registry.current(RECOMMEND_KIND))!;
@@ -80,11 +105,12 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     const strong = await registry.publish(RECOMMEND_KIND, [], { metrics: { ndcg_at_10: 1.5 }, data: {} });
     await registry.promote(RECOMMEND_KIND, strong.manifest.version);
     const job = await runJob('train-recommend', { tune: false });
-    expect(job.result).toMatchObject({ status: 'rejected' });
+    // it has no recipe to train again, so its own recorded figure is all there is to compare
+    expect(job.result).toMatchObject({ status: 'rejected', comparedOn: 'own-data', currentMetric: 1.5 });
     expect((await registry.current(RECOMMEND_KIND))!.manifest.version).toBe(strong.manifest.version);
     const rejected = await registry.get(RECOMMEND_KIND, job.result.version as string);
     expect(rejected.manifest.status).toBe('rejected');
-    expect(rejected.manifest.note).toMatch(/validation nDCG@10/);
+    expect(rejected.manifest.note).toMatch(/validation nDCG@10 .* is more than 0\.005 below 1\.5000, .* on its own data/);
     // put the real model back for the next test
     await registry.promote(RECOMMEND_KIND, before.manifest.version);
   });

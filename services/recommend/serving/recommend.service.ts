@@ -139,7 +139,8 @@ export class RecommendService {
     const entry: UserState = {
       state,
       history: [...events.map((e) => ({ id: e.item_id, type: e.type, ts: e.ts, weight: eventWeight(e.type, e.value) })), ...context.map((id) => ({ id, type: 'context' as const, ts: now, weight: 1 }))],
-      excluded: new Set(events.filter((e) => EXCLUDING_EVENTS.has(e.type)).map((e) => e.item_id)),
+      // what the shopper is looking at (a product page, a cart) is not offered back to them
+      excluded: new Set([...events.filter((e) => EXCLUDING_EVENTS.has(e.type)).map((e) => e.item_id), ...context]),
     };
     if (this.cacheEnabled) this.candidates.set(key, entry);
     return entry;

@@ -22,7 +22,7 @@ export function servingRouter(recommend: RecommendService, search: SearchService
       operationId: 'recommendForUser',
       summary: 'Personal recommendations',
       description:
-        'The trained model (where one is in service) fused with content neighbours of the user\'s taste, after filters, without what the user bought or rated; `diversity` trades relevance for variety. A user with no events gets what `context_items` suggest, else what is popular.',
+        'The trained model (where one is in service) fused with content neighbours of the user\'s taste, after filters, without what the user bought or rated, nor the `context_items` themselves; `diversity` trades relevance for variety. A user with no events gets what `context_items` suggest, else what is popular.',
       params: entityIdParams,
       query: recQ,
       responses: { 200: { description: 'Up to k items, best first, each with a reason', schema: recommendationsResponse } },

@@ -147,6 +147,18 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/users/stranger/recommendations?context_items=ghost')).body.error.code).toBe('ITEM_NOT_FOUND');
     });
 
+    it('never offers back the items the shopper is looking at (context_items), to a stranger or a known user', async () => {
+      // each context item votes for the other: the model alone would offer both
+      for (const user of ['stranger', 'u2']) {
+        const res = await get(`/v1/users/${user}/recommendations?k=10&context_items=books-1,books-4`);
+        expect(res.status).toBe(200);
+        expect(res.body.items).toHaveLength(10);
+        const ids = res.body.items.map((i: { id: string }) => i.id);
+        expect(ids).not.toContain('books-1');
+        expect(ids).not.toContain('books-4');
+      }
+    });
+
     it('diversity changes the list but keeps its length', async () => {
       const plain = await get('/v1/users/u2/recommendations?k=6');
       const varied = await get('/v1/users/u2/recommendations?k=6&diversity=1');

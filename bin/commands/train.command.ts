@@ -27,6 +27,7 @@ export function registerTrainCommands(program: Command): Command {
           tune: o.tune,
           tolerance: config.PROMOTE_TOLERANCE,
           itemFeatures: config.RECOMMEND_ITEM_FEATURES,
+          keepVersions: config.REGISTRY_KEEP_VERSIONS,
           onProgress: progress,
         });
       } finally {
@@ -43,6 +44,7 @@ export function registerTrainCommands(program: Command): Command {
         ndcg_at_10_validation: Math.round(r.metric * 10_000) / 10_000,
         current_ndcg_at_10: r.currentMetric === undefined ? null : Math.round(r.currentMetric * 10_000) / 10_000,
         compared_on: r.comparedOn ?? null,
+        pruned: r.pruned,
         seconds: Math.round(r.seconds * 100) / 100,
       };
       printResult(result, o, () =>

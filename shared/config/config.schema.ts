@@ -93,6 +93,11 @@ export const configSchema = z.object({
   /** A candidate is promoted unless its main metric is worse than the current one's by more than this. */
   PROMOTE_TOLERANCE: z.coerce.number().min(0).max(1).default(0.005),
   /**
+   * Model versions kept per kind after each training besides the one in service: this many of
+   * those once in service (rollback targets) and this many rejected candidates. 0 keeps all.
+   */
+  REGISTRY_KEEP_VERSIONS: int(0, 100_000).default(5),
+  /**
    * PostgreSQL instead of SQLite: `postgres://user:password@host:5432/database` (or
    * `postgresql://`, with pg's query parameters such as `?sslmode=require`). Empty = SQLite.
    */

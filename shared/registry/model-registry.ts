@@ -5,6 +5,7 @@ import path from 'node:path';
 import { appError } from '../errors/index.ts';
 import { writeFileDurably } from '../fs/write-file-durably.ts';
 import { writeFolderAtomically, type FolderFile } from '../fs/write-folder-atomically.ts';
+import { versionsToPrune, type RetentionPolicy } from './retention-plan.ts';
 
 export type VersionStatus = 'candidate' | 'promoted' | 'rejected' | 'retired';
 
@@ -35,15 +36,25 @@ const KIND = /^[a-z][a-z0-9-]{0,63}$/;
 const VERSION = /^v\d{8}T\d{9}-[0-9a-f]{6}$/;
 const MANIFEST = 'manifest.json';
 const CURRENT = 'CURRENT';
+/** A version folder on its way out: renamed first (atomic, and no longer a version), then deleted. */
+const TRASH = /^\.trash-/;
 
 function check(kind: string, version?: string): void {
   if (!KIND.test(kind)) throw appError('REGISTRY_INVALID_NAME', `"${kind}" is not a model kind`, { kind });
   if (version !== undefined && !VERSION.test(version)) throw appError('REGISTRY_INVALID_NAME', `"${version}" is not a version name`, { version });
 }
 
-/** Sortable, unique version names: `v20261123T110400123-a1b2c3`. */
+let lastIssuedMs = 0;
+
+/**
+ * Sortable, unique version names: `v20261123T110400123-a1b2c3`. Within a process the names
+ * sort in the order they were issued, even two in one millisecond (the later is dated 1 ms on):
+ * rollback and retention go by that order.
+ */
 export function newVersionName(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:.Z]/g, '').replace('T', 'T');
+  const ms = Math.max(now.getTime(), lastIssuedMs + 1);
+  lastIssuedMs = ms;
+  const stamp = new Date(ms).toISOString().replace(/[-:.Z]/g, '');
   return `v${stamp.slice(0, 8)}T${stamp.slice(9, 18)}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -217,7 +228,35 @@ export class ModelRegistry {
       throw appError('REGISTRY_VERSION_IN_SERVICE', `${kind} ${version} is in service`, { kind, version });
     }
     await this.get(kind, version);
-    await rm(path.join(this.root, kind, version), { recursive: true, force: true });
+    await this.discard(kind, version);
+  }
+
+  /**
+   * Deletes the versions of a kind that `policy` does not keep (see {@link versionsToPrune}):
+   * the version in service and recent rollback targets stay. Returns the names deleted.
+   * @example await registry.prune('recommend', { keep: 5 })
+   */
+  async prune(kind: string, policy: RetentionPolicy, now = Date.now()): Promise<string[]> {
+    const versions = (await this.list(kind)).map((v) => v.manifest);
+    const doomed = versionsToPrune(versions, await this.currentVersionName(kind), policy, now);
+    const removed: string[] = [];
+    for (const version of doomed) {
+      // promoted by hand meanwhile: it stays
+      if ((await this.currentVersionName(kind)) === version) continue;
+      await this.discard(kind, version);
+      removed.push(version);
+    }
+    // folders a crash left half deleted
+    const base = path.join(this.root, kind);
+    if (existsSync(base)) for (const name of await readdir(base)) if (TRASH.test(name)) await rm(path.join(base, name), { recursive: true, force: true });
+    return removed;
+  }
+
+  /** Renames a version folder out of the listing at once, then deletes it: a crash never leaves a partial version. */
+  private async discard(kind: string, version: string): Promise<void> {
+    const trash = path.join(this.root, kind, `.trash-${version}-${randomBytes(3).toString('hex')}`);
+    await rename(path.join(this.root, kind, version), trash);
+    await rm(trash, { recursive: true, force: true });
   }
 
   async ensureRoot(): Promise<void> {

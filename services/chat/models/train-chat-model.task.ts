@@ -61,6 +61,7 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
       encoderId: encoder?.info.id,
       seed: args.seed,
       tolerance: config.PROMOTE_TOLERANCE,
+      keepVersions: config.REGISTRY_KEEP_VERSIONS,
       onlyIfNone: args.onlyIfNone,
       reference,
       data: { source: path.resolve(source), feedback, ...(reference ? { reference: path.resolve(chatTrainingSource(config, 'intents')) } : {}) },

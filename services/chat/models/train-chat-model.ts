@@ -24,6 +24,8 @@ export interface TrainChatModelOptions {
   reference?: { texts: readonly string[]; rate: number; floor: number };
   /** What it was trained on (source, counts), stored in the manifest. */
   data: Record<string, unknown>;
+  /** Versions kept after the decision (see ModelRegistry.prune); 0 or absent keeps all. */
+  keepVersions?: number;
   onProgress?: (stage: string) => void;
 }
 
@@ -36,6 +38,8 @@ export interface TrainChatModelResult {
   currentMetric: number | null;
   /** Everything the candidate's manifest records (held-out accuracy, macro-F1, sizes, time). */
   metrics: Record<string, number>;
+  /** Older versions deleted after the decision (`keepVersions`). */
+  pruned: string[];
   features: 'full' | 'lexical';
   examples: number;
   labels: number;
@@ -92,8 +96,10 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
       note = `held-out accuracy ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${opts.tolerance}`;
     }
     if (note) await registry.reject(opts.kind, name, note);
+    const pruned = opts.keepVersions ? await registry.prune(opts.kind, { keep: opts.keepVersions }) : [];
+    if (pruned.length > 0) opts.onProgress?.(`deleted ${pruned.length} older ${opts.kind} version(s) (REGISTRY_KEEP_VERSIONS ${opts.keepVersions})`);
     const seconds = Math.round((performance.now() - started) / 10) / 100;
-    return { kind: opts.kind, version: name, promoted, metric, currentMetric, metrics, features, examples: opts.examples.length, labels: m.labels.length, seconds, ...(note ? { note } : {}) };
+    return { kind: opts.kind, version: name, promoted, metric, currentMetric, metrics, pruned, features, examples: opts.examples.length, labels: m.labels.length, seconds, ...(note ? { note } : {}) };
   } finally {
     await clf.dispose();
   }

@@ -22,6 +22,8 @@ export interface TrainRecommendResult {
   currentMetric: number | null;
   /** How the model in service was measured: its recipe on the candidate's validation users, or its own recorded figure. */
   comparedOn: 'same-users' | 'own-data' | null;
+  /** Older versions deleted after the decision (REGISTRY_KEEP_VERSIONS). */
+  pruned: string[];
   /** Everything the candidate's manifest records (validation metrics, data sizes). */
   metrics: Record<string, number>;
   seconds: number;
@@ -37,9 +39,10 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       tune: args.tune,
       tolerance: config.PROMOTE_TOLERANCE,
       itemFeatures: config.RECOMMEND_ITEM_FEATURES,
+      keepVersions: config.REGISTRY_KEEP_VERSIONS,
       onProgress: progress,
     });
-    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, comparedOn: r.comparedOn ?? null, metrics: r.version.manifest.metrics, seconds: r.seconds };
+    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, comparedOn: r.comparedOn ?? null, pruned: r.pruned, metrics: r.version.manifest.metrics, seconds: r.seconds };
   } finally {
     await db.close();
   }

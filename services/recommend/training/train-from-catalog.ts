@@ -28,6 +28,8 @@ export interface TrainOutcome {
    */
   currentMetric: number | undefined;
   comparedOn: 'same-users' | 'own-data' | undefined;
+  /** Older versions deleted after the decision (`keepVersions`). */
+  pruned: string[];
   seconds: number;
 }
 
@@ -48,6 +50,8 @@ export async function trainFromCatalog(
     tolerance?: number;
     /** Item fields (`category` or attribute names) whose values are side features. @defaultValue DEFAULT_ITEM_FEATURES */
     itemFeatures?: readonly string[];
+    /** Versions kept after the decision (see ModelRegistry.prune); 0 or absent keeps all. */
+    keepVersions?: number;
   } = {},
 ): Promise<TrainOutcome> {
   const started = performance.now();
@@ -100,7 +104,9 @@ export async function trainFromCatalog(
     const against = sameUsers ? `${current!.manifest.version}'s recipe on the same validation users` : `${current!.manifest.version} on its own data`;
     await registry.reject(RECOMMEND_KIND, version.manifest.version, `validation nDCG@10 ${metric.toFixed(4)} is more than ${tolerance} below ${currentMetric.toFixed(4)}, ${against}`);
   }
-  return { version, promoted, metric, currentMetric, comparedOn, seconds: (performance.now() - started) / 1000 };
+  const pruned = opts.keepVersions ? await registry.prune(RECOMMEND_KIND, { keep: opts.keepVersions }) : [];
+  if (pruned.length > 0) say(`deleted ${pruned.length} older version(s) (REGISTRY_KEEP_VERSIONS ${opts.keepVersions}): ${pruned.join(', ')}`);
+  return { version, promoted, metric, currentMetric, comparedOn, pruned, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The recipe of a stored recommender version, or undefined (logged) when it has none to read. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +46,27 @@ describe('ModelRegistry on disk', () => {
     writeFileSync(path.join(root, 'recommend', '.v20260101T000000000-abcdef.tmp-1-x', 'model.bin'), 'partial');
     expect(await registry.list('recommend')).toEqual([]);
     expect(await registry.current('recommend')).toBeUndefined();
+  });
+
+  it('prunes old versions after trainings, keeping the one in service and what rollback needs', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const v = await registry.publish('recommend', files(`V${i}`), { metrics: { ndcg_at_10: 0.4 }, data: {} });
+      made.push(v.manifest.version);
+      if (i === 3) await registry.reject('recommend', v.manifest.version, 'worse');
+      else await registry.promote('recommend', v.manifest.version);
+    }
+    // a folder a crash left half deleted
+    mkdirSync(path.join(root, 'recommend', `.trash-${made[0]}-abcdef`));
+    const removed = await registry.prune('recommend', { keep: 2 });
+    // in service: V5; once served, newest two: V4, V2; rejected: V3
+    expect(removed).toEqual([made[0], made[1]]);
+    expect((await registry.list('recommend')).map((v) => v.manifest.version)).toEqual(made.slice(2));
+    expect(readdirSync(path.join(root, 'recommend')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(existsSync(path.join(root, 'recommend', made[0]!))).toBe(false);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(made[4]);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(made[2]);
+    expect(await registry.prune('recommend', { keep: 0 })).toEqual([]);
   });
 
   it.each(['../etc', 'Recommend', 'a/b', ''])('refuses the kind name %j', async (kind) => {

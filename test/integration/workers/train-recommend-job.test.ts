@@ -47,7 +47,7 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
   }
 
   beforeAll(async () => {
-    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off' });
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off', REGISTRY_KEEP_VERSIONS: '2' });
     api = composeApi(config, log, { defaultMetrics: false });
     other = composeApi(config, log, { defaultMetrics: false });
     await api.start();
@@ -62,10 +62,13 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     await other?.close();
   });
 
+  let firstVersion = '';
+
   it('trains, promotes the first version, and every serving process picks it up', async () => {
     const job = await runJob('train-recommend', { tune: false });
-    expect(job.result).toMatchObject({ status: 'promoted' });
+    expect(job.result).toMatchObject({ status: 'promoted', pruned: [] });
     const version = job.result.version as string;
+    firstVersion = version;
     const models = await request(api.app).get('/v1/admin/models/recommend');
     expect(models.body.current).toBe(version);
     await servedVersion(version);
@@ -111,6 +114,9 @@ describe('train-recommend through the queue, promotion, hot reload, rollback', (
     const rejected = await registry.get(RECOMMEND_KIND, job.result.version as string);
     expect(rejected.manifest.status).toBe('rejected');
     expect(rejected.manifest.note).toMatch(/validation nDCG@10 .* is more than 0\.005 below 1\.5000, .* on its own data/);
+    // REGISTRY_KEEP_VERSIONS 2: of the three versions once in service, the oldest goes
+    expect(job.result.pruned).toEqual([firstVersion]);
+    await expect(registry.get(RECOMMEND_KIND, firstVersion)).rejects.toMatchObject({ code: 'REGISTRY_VERSION_NOT_FOUND' });
     // put the real model back for the next test
     await registry.promote(RECOMMEND_KIND, before.manifest.version);
   });

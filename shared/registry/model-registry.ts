@@ -243,8 +243,7 @@ export class ModelRegistry {
     for (const version of doomed) {
       // promoted by hand meanwhile: it stays
       if ((await this.currentVersionName(kind)) === version) continue;
-      await this.discard(kind, version);
-      removed.push(version);
+      if (await this.discard(kind, version)) removed.push(version);
     }
     // folders a crash left half deleted
     const base = path.join(this.root, kind);
@@ -252,11 +251,20 @@ export class ModelRegistry {
     return removed;
   }
 
-  /** Renames a version folder out of the listing at once, then deletes it: a crash never leaves a partial version. */
-  private async discard(kind: string, version: string): Promise<void> {
+  /**
+   * Renames a version folder out of the listing at once, then deletes it: a crash never leaves a
+   * partial version. False when it is already gone (another process pruning at the same time).
+   */
+  private async discard(kind: string, version: string): Promise<boolean> {
     const trash = path.join(this.root, kind, `.trash-${version}-${randomBytes(3).toString('hex')}`);
-    await rename(path.join(this.root, kind, version), trash);
+    try {
+      await rename(path.join(this.root, kind, version), trash);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
     await rm(trash, { recursive: true, force: true });
+    return true;
   }
 
   async ensureRoot(): Promise<void> {

@@ -69,6 +69,19 @@ describe('ModelRegistry on disk', () => {
     expect(await registry.prune('recommend', { keep: 0 })).toEqual([]);
   });
 
+  it('lets two processes prune at once: each version is deleted once, neither fails', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const v = await registry.publish('recommend', files(`V${i}`), { metrics: {}, data: {} });
+      await registry.promote('recommend', v.manifest.version);
+      made.push(v.manifest.version);
+    }
+    const other = new ModelRegistry(root);
+    const [a, b] = await Promise.all([registry.prune('recommend', { keep: 1 }), other.prune('recommend', { keep: 1 })]);
+    expect([...a, ...b].sort()).toEqual(made.slice(0, 6));
+    expect((await registry.list('recommend')).map((v) => v.manifest.version)).toEqual(made.slice(6));
+  });
+
   it.each(['../etc', 'Recommend', 'a/b', ''])('refuses the kind name %j', async (kind) => {
     await expect(registry.current(kind)).rejects.toMatchObject({ code: 'REGISTRY_INVALID_NAME' });
   });

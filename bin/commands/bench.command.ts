@@ -4,6 +4,7 @@ import { runEmbedBench } from '../../bench/embed/embed-bench.ts';
 import { registerBenchApiCommand } from './bench-api.command.ts';
 import { registerBenchCommitSyncCommand } from './bench-commit-sync.command.ts';
 import { registerBenchIndexCommand } from './bench-index.command.ts';
+import { registerBenchSearchCommand } from './bench-search.command.ts';
 import { registerBenchSoakCommand } from './bench-soak.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
@@ -26,6 +27,7 @@ function embedTable(r: Awaited<ReturnType<typeof runEmbedBench>>): string {
 export function registerBenchCommands(program: Command): void {
   const bench = program.command('bench').description('benchmarks: print figures and ratios (see bench/ and the README)');
   registerBenchIndexCommand(bench);
+  registerBenchSearchCommand(bench);
   registerBenchApiCommand(bench);
   registerBenchSoakCommand(bench);
   registerBenchCommitSyncCommand(bench);

@@ -10,9 +10,21 @@ export interface ScoredId {
   score: number;
 }
 
+/** One field of a document and how much each of its words counts (a title more than a description). */
+export interface WeightedField {
+  text: string;
+  weight: number;
+}
+
+/** What a document is indexed from: one text, or fields of different weights. */
+export type Bm25Document = string | readonly WeightedField[];
+
 /**
  * An in-memory BM25 index over short documents (item titles, descriptions, categories),
- * updated in place as items come and go.
+ * updated in place as items come and go. A document may have weighted fields, scored as BM25F
+ * with one saturation (Robertson, Zaragoza and Taylor 2004): a term's frequency and the
+ * document's length are the weighted sums over its fields, so a word of a field weighted 3
+ * counts as three occurrences.
  * @example const idx = new Bm25Index(); idx.upsert('42', 'Trail running shoe'); idx.search('running shoes', 10)
  */
 export class Bm25Index {
@@ -20,7 +32,7 @@ export class Bm25Index {
   private readonly b: number;
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly docTerms: Array<Map<string, number> | undefined> = [];
-  /** The text each slot was indexed from: upserting the same text again changes nothing. */
+  /** What each slot was indexed from: upserting the same document again changes nothing. */
   private readonly docText: Array<string | undefined> = [];
   private readonly docLength: number[] = [];
   private readonly ids: string[] = [];
@@ -39,23 +51,30 @@ export class Bm25Index {
   }
 
   /**
-   * Indexes `id` with `text`, replacing what it had. The same text as before is a no-op: a
-   * catalog reload re-upserts every item, and most of them have not changed.
+   * Indexes `id` with `doc` (a text, or weighted fields), replacing what it had. The same
+   * document as before is a no-op: a catalog reload re-upserts every item, and most of them
+   * have not changed.
    */
-  upsert(id: string, text: string): void {
+  upsert(id: string, doc: Bm25Document): void {
+    const key = typeof doc === 'string' ? doc : JSON.stringify(doc);
     const had = this.slotOf.get(id);
-    if (had !== undefined && this.docText[had] === text) return;
+    if (had !== undefined && this.docText[had] === key) return;
     this.remove(id);
     const tf = new Map<string, number>();
-    const ts = terms(text);
-    for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1);
+    let length = 0;
+    for (const field of typeof doc === 'string' ? [{ text: doc, weight: 1 }] : doc) {
+      if (!(field.weight > 0)) continue;
+      const ts = terms(field.text);
+      for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + field.weight);
+      length += ts.length * field.weight;
+    }
     const slot = this.free.pop() ?? this.ids.length;
     this.ids[slot] = id;
     this.slotOf.set(id, slot);
     this.docTerms[slot] = tf;
-    this.docText[slot] = text;
-    this.docLength[slot] = ts.length;
-    this.totalLength += ts.length;
+    this.docText[slot] = key;
+    this.docLength[slot] = length;
+    this.totalLength += length;
     this.live++;
     for (const [t, n] of tf) {
       let p = this.postings.get(t);

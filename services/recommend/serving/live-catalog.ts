@@ -5,6 +5,7 @@ import type { Item } from '../catalog/catalog.schema.ts';
 import type { ItemFacets } from '../ranking/item-filter.ts';
 import { Bm25Index } from '../../../shared/search/bm25-index.ts';
 import type { ItemEmbedder } from '../embedding/item-embedder.ts';
+import { searchFields } from './search-fields.ts';
 
 /** What serving keeps in memory about an item. */
 export interface LiveItem extends ItemFacets {
@@ -19,7 +20,7 @@ const LOAD_SLICE = 100;
 
 /**
  * The catalog as serving sees it: facets for filtering, each item's content embedding, a live
- * vector index over them, and a BM25 index over their text. Fresh items are embedded and
+ * vector index over them, and a BM25 index over their fields (see search-fields.ts). Fresh items are embedded and
  * added in place; `rebuild` makes a fresh index (no tombstones) and swaps it in atomically.
  */
 export class LiveCatalog {
@@ -74,7 +75,7 @@ export class LiveCatalog {
       await index.upsert(it.id, vectors[i]!);
       this.items.set(it.id, { id: it.id, title: it.title, category: it.category, price: it.price, in_stock: it.in_stock });
       this.vectors.set(it.id, vectors[i]!);
-      this.lexical.upsert(it.id, this.embedder.text(it));
+      this.lexical.upsert(it.id, searchFields(it));
       this.changedAt.set(it.id, ++this.clock);
     }
   }
@@ -109,7 +110,7 @@ export class LiveCatalog {
       if ((this.changedAt.get(it.id) ?? 0) <= since) {
         this.items.set(it.id, facets.get(it.id)!);
         this.vectors.set(it.id, vectors[i]!);
-        this.lexical.upsert(it.id, this.embedder.text(it));
+        this.lexical.upsert(it.id, searchFields(it));
       }
     }
     // items gone from the catalog (and not re-added meanwhile) leave

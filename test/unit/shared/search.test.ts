@@ -57,6 +57,37 @@ describe('Bm25Index', () => {
   });
 });
 
+describe('Bm25Index with weighted fields', () => {
+  it('counts a word of a heavier field more, like that many occurrences (BM25F)', () => {
+    const i = new Bm25Index();
+    i.upsert('titled', [{ text: 'Star Maps', weight: 3 }, { text: 'Drama', weight: 1 }]);
+    i.upsert('genre', [{ text: 'Underground', weight: 3 }, { text: 'Star', weight: 1 }]);
+    i.upsert('other', [{ text: 'Toy Story', weight: 3 }, { text: 'Animation', weight: 1 }]);
+    const hits = i.search('star', 5);
+    expect(hits.map((h) => h.id)).toEqual(['titled', 'genre']);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    // the same as writing the title three times in one text
+    const flat = new Bm25Index();
+    flat.upsert('titled', 'Star Maps Star Maps Star Maps Drama');
+    flat.upsert('genre', 'Underground Underground Underground Star');
+    flat.upsert('other', 'Toy Story Toy Story Toy Story Animation');
+    expect(flat.search('star', 5).map((h) => h.score)).toEqual(hits.map((h) => h.score));
+  });
+
+  it('leaves out fields of weight 0 and treats an unchanged document as a no-op', () => {
+    const i = new Bm25Index();
+    const doc = [{ text: 'red mug', weight: 2 }, { text: 'kitchen', weight: 0 }];
+    i.upsert('a', doc);
+    i.upsert('b', 'blue mug');
+    expect(i.search('kitchen', 5)).toEqual([]);
+    const before = i.search('mug', 5);
+    i.upsert('a', [...doc]);
+    expect(i.search('mug', 5)).toEqual(before);
+    i.upsert('a', [{ text: 'red mug', weight: 1 }]);
+    expect(i.search('mug', 5)).not.toEqual(before);
+  });
+});
+
 describe('fuseRrf', () => {
   it('rewards ids that rank well in several lists', () => {
     const fused = fuseRrf(

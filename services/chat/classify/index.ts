@@ -4,3 +4,4 @@ export { INTENT_DEFAULTS, SENTIMENT_DEFAULTS, type EmbedFn, type HeadOptions, ty
 export type { FeatureOptions, NgramBlockOptions } from './feature-pipeline.ts';
 export type { KnnOptions } from './example-index.ts';
 export type { ClassifierMeta } from './classifier-files.ts';
+export { sameTextKey } from './stratified-split.ts';

@@ -37,6 +37,39 @@ export function stratifiedSplit(labels: readonly string[], testFraction: number,
 }
 
 /**
+ * The same text for the purposes of a split: Unicode-normalised, trimmed, lower-cased, runs of
+ * white space as one space.
+ * @example sameTextKey('  Where is MY order ') === sameTextKey('where is my order') // true
+ */
+export function sameTextKey(text: string): string {
+  return text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/**
+ * {@link stratifiedSplit} that keeps the examples of one group together: the groups are split,
+ * stratified by the label of each group's first example, and every example goes where its
+ * group went. Copies of one text on both sides would make held-out accuracy count the copies
+ * trained on as unseen: an intent correction trained on `CHAT_FEEDBACK_REPEAT` times, or a data
+ * set's duplicate rows. With every group of one example, the split is stratifiedSplit's.
+ * @example const { train, test } = groupedStratifiedSplit(labels, texts.map(sameTextKey), 0.15, 42)
+ */
+export function groupedStratifiedSplit(labels: readonly string[], groups: readonly string[], testFraction: number, seed: number): Split {
+  if (groups.length !== labels.length) throw new RangeError(`${groups.length} groups for ${labels.length} labels`);
+  const unitOf = new Map<string, number>();
+  const members: number[][] = [];
+  groups.forEach((g, i) => {
+    const u = unitOf.get(g);
+    if (u === undefined) {
+      unitOf.set(g, members.length);
+      members.push([i]);
+    } else members[u]!.push(i);
+  });
+  const units = stratifiedSplit(members.map((m) => labels[m[0]!]!), testFraction, seed);
+  const expand = (us: number[]) => us.flatMap((u) => members[u]!).sort((x, y) => x - y);
+  return { train: expand(units.train), test: expand(units.test) };
+}
+
+/**
  * Seeded stratified k-fold: each label's shuffled examples are dealt round-robin to the folds
  * (continuing where the previous label stopped), so fold sizes differ by at most one and every
  * fold holds each label in proportion. Returns the k (train, test) pairs.

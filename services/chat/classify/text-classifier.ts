@@ -1,6 +1,6 @@
 import { appError } from '../../../shared/errors/index.ts';
 import { writeFolderAtomically, type FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
-import { stratifiedSplit } from './stratified-split.ts';
+import { groupedStratifiedSplit, sameTextKey, type Split } from './stratified-split.ts';
 import { resolveClassifierOptions, type EmbedFn, type TextClassifierOptions } from './classifier-options.ts';
 import { combine, dequantizeVectors, fitParts, mixedLogits, scoreParts, type ClassifierParts, type PartScores } from './classifier-parts.ts';
 import { ExampleIndex } from './example-index.ts';
@@ -11,6 +11,13 @@ import { fromModelFiles, readModelFolder } from './model-files.ts';
 export interface LabelledExample {
   text: string;
   label: string;
+  /**
+   * Always trained on, never held out (with every example of the same text): a correction from
+   * feedback. Held out, it would score the model on a label it was never shown, or, with its
+   * copies trained on, count a memorised text as unseen; the held-out accuracy instead
+   * measures what the corrections do to everything else.
+   */
+  alwaysTrain?: boolean;
 }
 
 export interface LabelScore {
@@ -84,7 +91,7 @@ export class TextClassifier {
     const embedSeconds = (performance.now() - started) / 1000;
 
     // fit on all but a held-out split, calibrate on it
-    const { train, test } = stratifiedSplit(examples.map((e) => e.label), o.holdout, o.seed);
+    const { train, test } = holdoutSplit(examples, o.holdout, o.seed);
     const pick = <T>(a: readonly T[] | undefined, idx: number[]) => (a ? idx.map((i) => a[i]!) : undefined);
     say(`training on ${train.length}, calibrating on ${test.length}`);
     const first = await fitParts(pick(texts, train)!, pick(embeddings, train), Int32Array.from(train, (i) => y[i]!), K, o);
@@ -188,6 +195,21 @@ export class TextClassifier {
   async dispose(): Promise<void> {
     await this.parts.index?.dispose();
   }
+}
+
+/**
+ * The held-out split: stratified by label, copies of one text on one side, and the texts of
+ * examples marked `alwaysTrain` on the training side. Without such examples or copies, the
+ * split is stratifiedSplit's.
+ */
+export function holdoutSplit(examples: readonly LabelledExample[], fraction: number, seed: number): Split {
+  const keys = examples.map((e) => sameTextKey(e.text));
+  const pinned = new Set(keys.filter((_, i) => examples[i]!.alwaysTrain));
+  const open = keys.flatMap((key, i) => (pinned.has(key) ? [] : [i]));
+  const split = groupedStratifiedSplit(open.map((i) => examples[i]!.label), open.map((i) => keys[i]!), fraction, seed);
+  const test = split.test.map((j) => open[j]!);
+  const held = new Set(test);
+  return { train: examples.flatMap((_, i) => (held.has(i) ? [] : [i])), test };
 }
 
 function checkExamples(examples: readonly LabelledExample[]): void {

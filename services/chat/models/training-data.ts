@@ -4,7 +4,7 @@ import type { Config } from '../../../shared/config/index.ts';
 import { readSentimentSentences } from '../../../shared/datasets/labelled-text.ts';
 import { readCsv } from '../../../shared/datasets/read-csv.ts';
 import { appError } from '../../../shared/errors/index.ts';
-import type { LabelledExample } from '../classify/index.ts';
+import { sameTextKey, type LabelledExample } from '../classify/index.ts';
 import type { IntentFeedback } from '../feedback/feedback.repository.ts';
 import type { ChatModelKind } from './chat-model-kinds.ts';
 import { sentimentLabel } from './sentiment-label.ts';
@@ -43,18 +43,18 @@ export function readTrainingExamples(source: string, kind: ChatModelKind): Label
   return kind === 'sentiment' ? examples.map((e) => ({ text: e.text, label: sentimentLabel(e.label) })) : examples;
 }
 
-const key = (text: string) => text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
-
 /**
  * The intent training set: the base data set plus every corrected intent, `repeat` times each
  * (one example among thousands would hardly move a linear model). A base example with the
  * same text as a correction is dropped: the correction wins, and the latest one per text.
+ * Corrections are `alwaysTrain`: the held-out accuracy the promotion gate compares stays a
+ * measure of the data set, on which the model in service was measured too.
  * @example intentTrainingExamples(readTrainingExamples(csv, 'intents'), await feedback.all(), 3)
  */
 export function intentTrainingExamples(base: readonly LabelledExample[], feedback: readonly IntentFeedback[], repeat: number): LabelledExample[] {
   const corrected = new Map<string, { text: string; label: string }>();
-  for (const f of feedback) corrected.set(key(f.text), { text: f.text, label: f.intent });
-  const kept = base.filter((e) => !corrected.has(key(e.text)));
-  const extra = [...corrected.values()].flatMap((c) => Array.from({ length: repeat }, () => ({ ...c })));
+  for (const f of feedback) corrected.set(sameTextKey(f.text), { text: f.text, label: f.intent });
+  const kept = base.filter((e) => !corrected.has(sameTextKey(e.text)));
+  const extra = [...corrected.values()].flatMap((c) => Array.from({ length: repeat }, () => ({ ...c, alwaysTrain: true })));
   return [...kept, ...extra];
 }

@@ -76,7 +76,9 @@ describe('start-up training without data', () => {
 describe('feedback loop', () => {
   let t: ChatTestApi;
   beforeAll(async () => {
-    t = await startChatApi({ CHAT_STARTUP_TRAINING: 'lexical', CHAT_INTENTS_DATA: data.intents, CHAT_SENTIMENT_DATA: data.sentiment });
+    // 74 examples hold out 12, so one of them moves the held-out accuracy by 0.083: the gate's
+    // tolerance is set for that (corrections are never held out, see holdout-split.test.ts)
+    t = await startChatApi({ CHAT_STARTUP_TRAINING: 'lexical', CHAT_INTENTS_DATA: data.intents, CHAT_SENTIMENT_DATA: data.sentiment, PROMOTE_TOLERANCE: '0.09' });
     await t.api.chat.training;
   });
   afterAll(async () => {
@@ -111,6 +113,8 @@ describe('feedback loop', () => {
 
     const later = await t.api.chat.retrain('intents');
     expect(later).toMatchObject({ promoted: true, kind: 'intents' });
+    // measured on the data set's held-out examples only, as the model in service was
+    expect(later.metrics.holdout_n).toBe(control.metrics.holdout_n);
     const manifest = (await t.api.chat.models.registry.current('intents'))!.manifest;
     expect(manifest.version).toBe(later.version);
     expect(manifest.data).toMatchObject({ feedback: 2 });

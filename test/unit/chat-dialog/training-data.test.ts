@@ -23,13 +23,13 @@ describe('intentTrainingExamples', () => {
     expect(out).toEqual([
       { text: 'where is my order', label: 'track_order' },
       { text: 'cancel it', label: 'cancel_order' },
-      ...Array.from({ length: 3 }, () => ({ text: 'the box arrived broken', label: 'get_refund' })),
+      ...Array.from({ length: 3 }, () => ({ text: 'the box arrived broken', label: 'get_refund', alwaysTrain: true })),
     ]);
   });
 
   it('keeps the latest correction of a text, and the base as it was when there is none', () => {
     const out = intentTrainingExamples(base, [fb('cancel it', 'get_refund', 0), fb('Cancel it', 'cancel_order', 1)], 1);
-    expect(out.filter((e) => e.text.toLowerCase() === 'cancel it')).toEqual([{ text: 'Cancel it', label: 'cancel_order' }]);
+    expect(out.filter((e) => e.text.toLowerCase() === 'cancel it')).toEqual([{ text: 'Cancel it', label: 'cancel_order', alwaysTrain: true }]);
     expect(intentTrainingExamples(base, [], 5)).toEqual(base);
   });
 });

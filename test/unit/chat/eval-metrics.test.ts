@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, coverageAccuracy, macroF1, perClassScores, stratifiedKFold, stratifiedSplit } from '../../../services/chat/eval/index.ts';
+import { accuracy, coverageAccuracy, groupedStratifiedSplit, macroF1, perClassScores, stratifiedKFold, stratifiedSplit } from '../../../services/chat/eval/index.ts';
+import { sameTextKey } from '../../../services/chat/classify/index.ts';
 
 describe('classification metrics', () => {
   it('accuracy counts exact matches', () => {
@@ -66,6 +67,28 @@ describe('stratified splits', () => {
       expect(f.test.filter((i) => labels[i] === 'x')).toHaveLength(5);
     }
     expect(stratifiedKFold(labels, 10, 42)).toEqual(folds);
+  });
+
+  it('grouped: copies of one text land on one side, the rest as stratifiedSplit would', () => {
+    const unique = labels.map((_, i) => `text ${i}`);
+    expect(groupedStratifiedSplit(labels, unique, 0.2, 42)).toEqual(stratifiedSplit(labels, 0.2, 42));
+    // 20 corrections, each trained on three times (CHAT_FEEDBACK_REPEAT), appended to the data
+    const texts = [...unique, ...Array.from({ length: 60 }, (_, i) => `  Correction ${Math.floor(i / 3)} `)];
+    const all = [...labels, ...Array.from({ length: 60 }, (_, i) => (Math.floor(i / 3) % 2 ? 'x' : 'w'))];
+    const keys = texts.map(sameTextKey);
+    for (const seed of [1, 2, 3, 42]) {
+      const { train, test } = groupedStratifiedSplit(all, keys, 0.2, seed);
+      expect([...train, ...test].sort((a, b) => a - b)).toEqual(all.map((_, i) => i));
+      const trained = new Set(train.map((i) => keys[i]));
+      expect(test.filter((i) => trained.has(keys[i]!))).toEqual([]);
+      // 10 'w' corrections: two of them held out, whole
+      expect(test.filter((i) => all[i] === 'w')).toHaveLength(6);
+    }
+    // the ungrouped split does put copies on both sides
+    const plain = stratifiedSplit(all, 0.2, 42);
+    const plainTrained = new Set(plain.train.map((i) => keys[i]));
+    expect(plain.test.filter((i) => plainTrained.has(keys[i]!)).length).toBeGreaterThan(0);
+    expect(sameTextKey(' Where is  MY order\n')).toBe(sameTextKey('where is my order'));
   });
 
   it('rejects impossible arguments', () => {

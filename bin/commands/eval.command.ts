@@ -18,6 +18,7 @@ interface RecommendFlags {
   seed: number;
   k: number;
   folds: number;
+  searchFolds?: number;
   json?: boolean;
 }
 
@@ -98,6 +99,7 @@ export function registerEvalCommands(program: Command): void {
     .option('--seed <n>', 'seed of the split (NumPy-compatible, as python_stratified_split) and of training', nonNegativeInt, 42)
     .option('--k <n>', 'list length', nonNegativeInt, 10)
     .option('--folds <n>', 'validation folds the blend weights are tuned on', nonNegativeInt, 3)
+    .option('--search-folds <n>', "validation folds each source's hyper-parameters are searched on (default: all of --folds)", nonNegativeInt)
     .option('--json', 'print one JSON object (models, best, protocol, seed) as the last line of stdout')
     .action((flags: RecommendFlags) => {
       if (flags.k < 1) throw appError('VALIDATION_FAILED', '--k must be at least 1');
@@ -108,7 +110,7 @@ export function registerEvalCommands(program: Command): void {
       const report = evaluateRecommender(data, {
         seed: flags.seed,
         k: flags.k,
-        training: { validationFolds: Math.max(1, flags.folds) },
+        training: { validationFolds: Math.max(1, flags.folds), ...(flags.searchFolds ? { searchFolds: flags.searchFolds } : {}) },
         onProgress: progress,
       });
       printResult(json(report), flags, () => table(report));

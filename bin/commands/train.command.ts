@@ -27,6 +27,7 @@ export function registerTrainCommands(program: Command): Command {
           tune: o.tune,
           tolerance: config.PROMOTE_TOLERANCE,
           itemFeatures: config.RECOMMEND_ITEM_FEATURES,
+          searchFolds: config.RECOMMEND_SEARCH_FOLDS,
           keepVersions: config.REGISTRY_KEEP_VERSIONS,
           onProgress: progress,
         });

@@ -39,6 +39,7 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       tune: args.tune,
       tolerance: config.PROMOTE_TOLERANCE,
       itemFeatures: config.RECOMMEND_ITEM_FEATURES,
+      searchFolds: config.RECOMMEND_SEARCH_FOLDS,
       keepVersions: config.REGISTRY_KEEP_VERSIONS,
       onProgress: progress,
     });

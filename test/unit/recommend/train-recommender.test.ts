@@ -4,6 +4,9 @@ import { prepareBlendUsers, tuneBlendWeights } from '../../../services/recommend
 import type { CandidateSource } from '../../../services/recommend/models/candidate-source.ts';
 import { historyOf } from '../../../services/recommend/models/user-history.ts';
 import { CATALOGUE, twoGroups } from './fixtures.ts';
+import { InteractionMatrix } from '../../../services/recommend/models/interaction-matrix.ts';
+import { SOURCE_FACTORIES } from '../../../services/recommend/models/source-registry.ts';
+import { carveValidation, validationNdcg } from '../../../services/recommend/models/validation-split.ts';
 
 describe('tuneBlendWeights', () => {
   it('gives weight to the informative source and none to noise', () => {
@@ -54,6 +57,22 @@ describe('trainRecommender', () => {
     expect(messages.some((m) => m.startsWith('tuned blend'))).toBe(true);
     const recs = model.recommend(historyOf(['b0', 'b1', 'b2'].map((id) => model.itemIndex(id)!)), 4);
     expect(recs.filter((r) => model.itemIds[r.itemIdx]!.startsWith('b')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('searches parameters on the mean over searchFolds validation folds', () => {
+    const events = twoGroups(60, 5);
+    const opts = { seed: 1, validationFolds: 3, sources: ['popularity'] as const, params: { popularity: { halfLifeDays: 30 } } };
+    const folds = [0, 1, 2].map((f) => carveValidation(InteractionMatrix.fromInteractions(events, { itemIds: CATALOGUE }), { ratio: 0.8, seed: 1 + f }));
+    const measured = (halfLifeDays: number, on: number) => {
+      const scores = folds.slice(0, on).map((f) => validationNdcg(SOURCE_FACTORIES.popularity.train(f.train, { halfLifeDays }, { seed: 1, easeMaxItems: 5000 }), f.users, 10));
+      return scores.reduce((a, b) => a + b, 0) / scores.length;
+    };
+    for (const on of [1, 3]) {
+      const model = trainRecommender(events, { itemIds: CATALOGUE }, { ...opts, searchFolds: on });
+      const chosen = model.report.params.popularity!.halfLifeDays!;
+      expect(model.report.validation!.alone.popularity).toBeCloseTo(measured(chosen, on), 10);
+      for (const other of [7, 30, 180, 0]) expect(measured(other, on)).toBeLessThanOrEqual(measured(chosen, on) + 1e-12);
+    }
   });
 
   it('skips sources that do not apply and refuses empty input', () => {

@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { entityId } from '../../shared/http/index.ts';
 
-/** A user id as the events and chat routes accept it: 1–256 characters, no control characters. */
-export const userId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+/** A user id: the same rule as the events and chat routes (one schema for all three). */
+export const userId = entityId;
 
 export const userParams = z.object({ id: userId });
 

@@ -2,8 +2,13 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { appError, isAppError, type AppError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 
-/** Maps body-parser failures (which carry a `type`) onto our codes. */
-function fromBodyParser(err: { type?: string; status?: number; message?: string }): AppError | undefined {
+/**
+ * Maps client errors raised by express and body-parser onto our codes: body-parser's carry a
+ * `type`; others carry only a 4xx `status` (a path segment that is not valid percent-encoding,
+ * a gzip body that does not inflate). Those are the client's fault, so they are answered as such
+ * and not logged as unhandled.
+ */
+function fromHttpLayer(err: { type?: string; status?: number; message?: string }): AppError | undefined {
   switch (err.type) {
     case 'entity.too.large':
       return appError('PAYLOAD_TOO_LARGE');
@@ -17,8 +22,14 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
     case 'stream.encoding.set':
       return appError('VALIDATION_FAILED', err.message);
     default:
-      return undefined;
+      break;
   }
+  const status = typeof err.status === 'number' ? err.status : undefined;
+  if (status === undefined || status < 400 || status >= 500) return undefined;
+  if (status === 413) return appError('PAYLOAD_TOO_LARGE');
+  if (status === 415) return appError('UNSUPPORTED_MEDIA_TYPE', err.message);
+  if (err instanceof URIError) return appError('VALIDATION_FAILED', `the path is not valid percent-encoding (${err.message})`);
+  return appError('VALIDATION_FAILED', `the request could not be read: ${err.message ?? 'malformed'}`);
 }
 
 /**
@@ -27,7 +38,7 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = isAppError(err) ? err : fromBodyParser(err ?? {});
+    const known = isAppError(err) ? err : fromHttpLayer(err ?? {});
     const e = known ?? appError('INTERNAL');
     if (!known) (req.log ?? log).error({ err }, 'unhandled error');
     else if (e.status >= 500) (req.log ?? log).warn({ code: e.code, msg: e.message }, 'request failed');

@@ -30,21 +30,26 @@ export function redactLogLine(line: string, redact: Redactor): string {
       return literal;
     }
     let masked = redact(value);
-    // a URL's query (`?q=jo%40example.com`) shows its text encoded: mask it decoded
-    if (masked === value && /%[0-9a-f]{2}|\+/i.test(value)) {
-      const decoded = safeDecode(value);
-      if (decoded !== undefined && redact(decoded) !== decoded) masked = redact(decoded);
+    // a URL's query (`?q=jo%40example.com`) shows its text encoded: mask it decoded too, after
+    // what was readable as it came (one query may hold a plain e-mail and an encoded card)
+    if (/%[0-9a-f]{2}|\+/i.test(masked)) {
+      const decoded = lenientDecode(masked);
+      const again = redact(decoded);
+      if (again !== decoded) masked = again;
     }
     return masked === value ? literal : JSON.stringify(masked);
   });
 }
 
-function safeDecode(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
+/** Percent-decodes every run of escapes that decodes (and `+` as a space), leaving malformed ones (`50%`, `%ZZ`) as they are. */
+function lenientDecode(s: string): string {
+  return s.replace(/\+/g, ' ').replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /**

@@ -49,7 +49,8 @@ export function jobsRouter(queue: JobQueue): ApiRoutes {
         summary: SUMMARIES[name],
         description: 'Queued now; a worker runs it. Follow it with `GET /v1/admin/jobs/{id}`.',
         body: payloads[name],
-        bodyRequired: false,
+        // a job whose payload has defaults for everything can be sent with no body
+        bodyRequired: !payloads[name].safeParse({}).success,
         responses: { 202: { description: 'Queued', schema: jobQueuedResponse } },
         errors: ['QUEUE_UNAVAILABLE'],
       },

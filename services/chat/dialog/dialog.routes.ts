@@ -47,7 +47,7 @@ export function dialogRouter(dialog: DialogService, opts: { maxMessageChars: num
       params: sessionParams,
       body: message,
       responses: { 200: { description: 'The reply and what the models said', schema: messageReply } },
-      errors: ['CHAT_SESSION_NOT_FOUND', 'CHAT_SESSION_CONFLICT', 'CHAT_MODEL_NOT_LOADED', 'REDIS_UNAVAILABLE', 'EMBED_MODEL_NOT_LOADED', 'EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED'],
+      errors: ['CHAT_SESSION_NOT_FOUND', 'CHAT_SESSION_CONFLICT', 'CHAT_SESSION_USER_MISMATCH', 'CHAT_MODEL_NOT_LOADED', 'REDIS_UNAVAILABLE', 'EMBED_MODEL_NOT_LOADED', 'EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED'],
     },
     async (req, res) => {
       const body = parseOr400(message, req.body);

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-
-const userId = z.string().trim().min(1).max(256);
+import { entityId as userId, wellFormed } from '../../../shared/http/index.ts';
 
 export const createSessionBody = z.object({ user_id: userId.optional() }).strict();
 
 export const messageBody = (maxChars: number) =>
   z.object({
-    text: z.string().trim().min(1).max(maxChars),
+    text: wellFormed(z.string().trim().min(1).max(maxChars)),
     user_id: userId.optional(),
   });
 

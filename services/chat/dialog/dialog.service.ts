@@ -12,7 +12,7 @@ import { decide, type Decision, type DialogAction, type DialogReason, type Polic
 import { normalizeMessage } from './normalize.ts';
 import { clarifyReply, handoffReply, recommendReply, smallTalkReply } from './replies.ts';
 import type { SmallTalk } from './small-talk.ts';
-import { extractPatternSlots, productSlot, type ProductHit, type Slots } from './slot-extractor.ts';
+import { extractPatternSlots, productQuery, productSlot, type ProductHit, type Slots } from './slot-extractor.ts';
 import { placeholderValues, storedSlots } from './slot-values.ts';
 
 /** The catalog as the dialog sees it (the recommend service, called in process). */
@@ -68,6 +68,16 @@ const ATTEMPTS = 5;
 const notFound = (id: string) => appError('CHAT_SESSION_NOT_FOUND', `no chat session "${id}" (unknown, or expired)`, { session_id: id });
 
 /**
+ * A message may give a session without a user its user (a customer who logs in mid-chat), never
+ * move it to another: the session is indexed under its user for export and erasure, and one
+ * user's transcript must not turn up in another's.
+ */
+function sameUser(id: string, state: SessionState, userId: string | undefined): void {
+  if (userId === undefined || state.user_id === null || state.user_id === userId) return;
+  throw appError('CHAT_SESSION_USER_MISMATCH', `session "${id}" belongs to another user; start a new session for user "${userId}"`, { session_id: id });
+}
+
+/**
  * `negative` or `positive` when the sentiment model is sure enough, else `neutral`. Negative
  * also needs the model's `negativeThreshold` when it has one (calibrated so that few ordinary
  * support messages reach it, see negative-threshold.ts).
@@ -120,12 +130,14 @@ export class DialogService {
     if (!text) throw appError('VALIDATION_FAILED', 'body.text: the message is empty once normalised');
     let state = await this.deps.sessions.load(id);
     if (!state) throw notFound(id);
+    sameUser(id, state, input.user_id);
 
     const [[intent], judged] = await Promise.all([this.deps.models.predictIntents([text], this.opts.topK), this.deps.models.sentiment([text])]);
     const sentiment = sentimentOf(judged.predictions[0]!, this.opts.negativeMinConfidence, judged.negativeThreshold);
-    const products = await this.searchProducts(text);
+    const named = productQuery(text);
+    const products = await this.searchProducts(named);
     const found = extractPatternSlots(text);
-    const product = productSlot(text, products, this.opts.productMinMatch);
+    const product = productSlot(named, products, this.opts.productMinMatch);
     if (product) found.product = product;
     const signals = {
       intent: intent!,
@@ -139,6 +151,7 @@ export class DialogService {
       if (attempt > 0) {
         state = await this.deps.sessions.load(id);
         if (!state) throw notFound(id);
+        sameUser(id, state, input.user_id);
       }
       const userId = input.user_id ?? state.user_id;
       const slots: Slots = { ...state.slots, ...found };
@@ -198,7 +211,7 @@ export class DialogService {
 
   /** Catalog hits for the message; a catalog that is not ready (or fails) only means no product slot. */
   private async searchProducts(text: string): Promise<ProductHit[]> {
-    if (!this.deps.products) return [];
+    if (!this.deps.products || !text.trim()) return [];
     try {
       return await this.deps.products.search(text, Math.max(PRODUCT_DEPTH, this.opts.recommendK));
     } catch (err) {

@@ -73,6 +73,15 @@ export function extractPatternSlots(text: string): Slots {
 }
 
 /**
+ * The words of a message a product could be named by: e-mail addresses taken out, whose parts
+ * ("john.doe@…") would otherwise match titles ("Johns").
+ * @example productQuery('mail john.doe@example.com about the trail shoe') // 'mail   about the trail shoe'
+ */
+export function productQuery(text: string): string {
+  return text.replace(new RegExp(EMAIL.source, 'gu'), ' ');
+}
+
+/**
  * The product a message names: a catalog search hit found by shared words whose title's words
  * (numbers aside) appear in the message at least `minMatch` of the time; the best covered wins.
  * @example productSlot('is the trail shoe waterproof?', hits, 0.75) // { id: 'shoes-1', title: 'trail shoe 1' }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { wellFormed } from '../../../shared/http/index.ts';
 
-const label = z.string().trim().min(1).max(200);
+const label = wellFormed(z.string().trim().min(1).max(200));
 
 /** One FAQ entry: question variants, an answer that may hold `{{placeholders}}`, an optional intent and tags. */
 export const kbEntry = z.object({
@@ -9,8 +10,8 @@ export const kbEntry = z.object({
     .min(1)
     .max(200)
     .regex(/^[\w.:@-]+$/, 'letters, digits and . : @ _ - only'),
-  questions: z.array(z.string().trim().min(1).max(1000)).min(1).max(500),
-  answer: z.string().trim().min(1).max(20_000),
+  questions: z.array(wellFormed(z.string().trim().min(1).max(1000))).min(1).max(500),
+  answer: wellFormed(z.string().trim().min(1).max(20_000)),
   intent: label.optional(),
   tags: z.array(label).max(50).optional(),
 });

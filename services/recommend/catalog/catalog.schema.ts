@@ -1,24 +1,20 @@
 import { z } from 'zod';
+import { entityId, wellFormed } from '../../../shared/http/index.ts';
 
-/** Ids of items, users and events: 1–256 characters, no control characters. */
-export const entityId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+export { entityId };
 
-const attributeValue = z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]);
+const attributeValue = z.union([wellFormed(z.string().max(2000)), z.number().finite(), z.boolean(), z.null()]);
 
 export const itemInput = z
   .object({
     id: entityId,
-    title: z.string().trim().min(1).max(1000),
-    description: z.string().max(20_000).nullish(),
-    category: z.string().max(256).nullish(),
+    title: wellFormed(z.string().trim().min(1).max(1000)),
+    description: wellFormed(z.string().max(20_000)).nullish(),
+    category: wellFormed(z.string().max(256)).nullish(),
     price: z.number().finite().min(0).max(1e12).nullish(),
     in_stock: z.boolean().default(true),
     attributes: z
-      .record(z.string().min(1).max(128), attributeValue)
+      .record(wellFormed(z.string().min(1).max(128)), attributeValue)
       .refine((o) => Object.keys(o).length <= 100, 'at most 100 attributes')
       .nullish(),
   })
@@ -38,7 +34,7 @@ export const eventInput = z
     type: z.enum(EVENT_TYPES),
     value: z.number().finite().min(-1e6).max(1e6).optional(),
     /** Epoch milliseconds or an ISO 8601 date-time with offset; default: when received. */
-    timestamp: z.union([z.number().int().min(0).max(8.64e15), z.iso.datetime({ offset: true })]).optional(),
+    timestamp: z.union([z.number().int().min(0).max(8.64e15), z.iso.datetime({ offset: true }).refine((d) => Date.parse(d) >= 0, 'must not be before 1970-01-01T00:00:00Z')]).optional(),
     /** Makes retries idempotent: an event_id seen before is not stored twice. */
     event_id: entityId.optional(),
   })

@@ -245,6 +245,11 @@ describe('the OpenAPI document against real answers of every route', () => {
       const res = await expectAnswer(id, 202, payloads[name] === undefined ? req : req.send(payloads[name]));
       ids.push(res.body.id as string);
       await expectError(id, 400, 'VALIDATION_FAILED', request(app()).post(`/v1/admin/jobs/${name}`).send({ bogus: true }));
+      // the document says a body is required exactly when a request without one is refused
+      const required = (doc.paths[`/v1/admin/jobs/${name}`]!.post as { requestBody?: { required?: boolean } }).requestBody?.required;
+      const bare = await request(app()).post(`/v1/admin/jobs/${name}`);
+      expect([name, bare.status], bare.text).toEqual([name, required ? 400 : 202]);
+      if (bare.status === 202) ids.push(bare.body.id as string);
     }
     // the one route outside the document: a name that is no job
     const unknown = await request(app()).post('/v1/admin/jobs/make-coffee').send({});

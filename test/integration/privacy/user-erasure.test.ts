@@ -98,6 +98,9 @@ describe('erasure of a user: everywhere, idempotent, and still gone after retrai
   it('exports, then erases everything stored about the user, and only theirs', async () => {
     const mine = await useTheShop(USER);
     const theirs = await useTheShop(BYSTANDER);
+    // a message cannot move one user's session to another: it would land in their export and erasure
+    const moved = await request(app()).post(`/v1/chat/sessions/${mine.sessions[0]}/messages`).send({ text: 'my email is bob@example.com', user_id: BYSTANDER });
+    expect([moved.status, moved.body.error?.code]).toEqual([409, 'CHAT_SESSION_USER_MISMATCH']);
     // the scans do see the user where they are
     expect((await scanDatabase()).join()).toMatch(/events\.user_id.*chat_feedback\.user_id|chat_feedback\.user_id.*events\.user_id/);
     expect((await scanRedis()).hits.length).toBeGreaterThanOrEqual(3);

@@ -164,6 +164,7 @@ describe('hostile input against every endpoint', () => {
       ['truncated JSON', (r) => r.set('content-type', 'application/json').send('{"items":[{"id":')],
       ['text/plain', (r) => r.set('content-type', 'text/plain').send('hello')],
       ['JSON scalar', (r) => r.set('content-type', 'application/json').send('12345')],
+      ['gzip that does not inflate', (r) => r.set('content-type', 'application/json').set('content-encoding', 'gzip').send('{"not":"gzip"}')],
     ];
     for (const op of withBody) {
       const url = concretePath(op, () => 'x');
@@ -183,6 +184,12 @@ describe('hostile input against every endpoint', () => {
         const status = await probe(op, (r) => (op.hasBody ? r.send({}) : r), concretePath(op, () => evil));
         // any string is a valid user id (an unknown user gets popular items); every other id names something that must exist
         if (!op.path.startsWith('/v1/users/')) expect(status, `${op.operationId} with ${evil.slice(0, 30)}`).toBeGreaterThanOrEqual(400);
+      }
+      // sent as they are, not encoded: a path segment that is not valid percent-encoding
+      for (const raw of ['%ZZ', '50%', '%ED%A0%80', '%C0%AF']) {
+        const res = await request(api.app)[op.method as 'get'](op.path.replace(/\{(\w+)\}/g, raw));
+        expect(res.status, `${op.operationId} with ${raw}: ${res.text.slice(0, 200)}`).toBe(400);
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
       }
     }
   });

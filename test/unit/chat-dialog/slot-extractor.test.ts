@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPatternSlots, parseAmount, productSlot, type ProductHit } from '../../../services/chat/dialog/slot-extractor.ts';
+import { extractPatternSlots, parseAmount, productQuery, productSlot, type ProductHit } from '../../../services/chat/dialog/slot-extractor.ts';
 
 describe('extractPatternSlots', () => {
   it.each([
@@ -80,5 +80,14 @@ describe('productSlot', () => {
     expect(productSlot('can you recommend running shoes', hits, 0.6)).toEqual({ id: 'shoe-1', title: 'Trail Running Shoe' });
     expect(productSlot('an espresso cup please', hits, 0.5)).toBeUndefined();
     expect(productSlot('anything', [], 0)).toBeUndefined();
+  });
+
+  it('never reads an e-mail address as a product name', () => {
+    const johns = [hit('ml-1', 'Johns (1996)')];
+    expect(productSlot('my email is john.doe@example.com', johns, 0.75)).toEqual({ id: 'ml-1', title: 'Johns (1996)' });
+    expect(productSlot(productQuery('my email is john.doe@example.com'), johns, 0.75)).toBeUndefined();
+    const q = productQuery('a@b.co, c.d@e.org and the Coffee Mug');
+    expect(q).not.toMatch(/@|\bb\.co|e\.org/);
+    expect(q).toContain('and the Coffee Mug');
   });
 });

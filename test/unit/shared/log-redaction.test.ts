@@ -39,6 +39,15 @@ describe('log lines: personal data masked wherever it is', () => {
     expect(redactLogLine(plain, redact)).toBe(plain);
   });
 
+  it('masks encoded text next to plain PII and next to malformed escapes', () => {
+    const redact = createRedactor();
+    const url = (u: string) => (JSON.parse(redactLogLine(`${JSON.stringify({ url: u })}\n`, redact)) as { url: string }).url;
+    // a plain e-mail is masked first (`%` may be part of an address); the encoded card beside it must not survive
+    expect(url('/v1/search?q=mail%20jo@example.com%20card%204111111111111111&k=0')).toBe('/v1/search?q=[email] card [card]&k=0');
+    // `50%` cannot be decoded; the escapes that can still are
+    expect(url('/v1/search?q=50%&card=4111%201111%201111%201111')).toBe('/v1/search?q=50%&card=[card]');
+  });
+
   it('masks only the configured kinds, and nothing with none', () => {
     const some = capture(['email']);
     some.log.info({ text: 'jo@example.com +44 7700 900123' }, 'x');

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when `s` holds no lone UTF-16 surrogate. JSON can carry one (`"\ud800"`); UTF-8 cannot,
+ * so SQLite, PostgreSQL and files would store it mangled (an id then matches nothing).
+ */
+export function isWellFormedUnicode(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
+const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogate such as \\ud800)';
+
+/** A string schema that also refuses lone surrogates. */
+export function wellFormed<T extends z.ZodString>(schema: T): T {
+  return schema.refine(isWellFormedUnicode, NOT_WELL_FORMED);
+}
+
+/**
+ * Ids of items, users and events, the same wherever a route takes one (catalog, events, chat,
+ * export and erasure): 1–256 characters, no control characters, well-formed, kept as sent
+ * (not trimmed), so an id accepted by one route is found by every other.
+ */
+export const entityId = wellFormed(
+  z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
+);

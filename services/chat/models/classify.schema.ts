@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import { wellFormed } from '../../../shared/http/index.ts';
+import { normalizeMessage } from '../dialog/normalize.ts';
+
+/** A text to classify: something must be left once normalised (as the chat route requires). */
+const classifiable = (maxChars: number) =>
+  wellFormed(z.string().trim().min(1).max(maxChars)).refine((s) => normalizeMessage(s) !== '', 'is empty once normalised (only control, format or space characters)');
 
 /** `{ text }` or `{ texts: [...] }` (not both), and how many alternatives to return. */
 export const classifyBody = (maxChars: number, maxTexts = 256) =>
   z
     .object({
-      text: z.string().trim().min(1).max(maxChars).optional(),
-      texts: z.array(z.string().trim().min(1).max(maxChars)).min(1).max(maxTexts).optional(),
+      text: classifiable(maxChars).optional(),
+      texts: z.array(classifiable(maxChars)).min(1).max(maxTexts).optional(),
       top_k: z.number().int().min(1).max(50).optional(),
     })
     .refine((b) => (b.text === undefined) !== (b.texts === undefined), 'give either text or texts');

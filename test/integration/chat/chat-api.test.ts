@@ -230,6 +230,8 @@ describe('chat API', () => {
         { text: 42 },
         { text: 'x'.repeat(2001) },
         { text: 'hello', user_id: 7 },
+        { text: 'hello', user_id: 'ctl\u0001user' },
+        { text: 'lone \ud800' },
       ];
       for (const body of bad) {
         const res = await request(app()).post(`/v1/chat/sessions/${s}/messages`).send(body);
@@ -282,8 +284,9 @@ describe('chat API', () => {
       expect(one.body).toMatchObject({ label: 'negative', alternatives: [{ label: 'negative' }, { label: 'positive' }] });
     });
 
-    it('answers 400 for a body with neither or both of text and texts', async () => {
-      for (const body of [{}, { text: 'a', texts: ['b'] }, { texts: [] }, { text: '' }, { texts: ['ok', 3] }, { text: 'a', top_k: 0 }]) {
+    it('answers 400 for a body with neither or both of text and texts, or a text empty once normalised', async () => {
+      const onlyFormatCharacters = '\u200b\u0001\u200d';
+      for (const body of [{}, { text: 'a', texts: ['b'] }, { texts: [] }, { text: '' }, { texts: ['ok', 3] }, { text: 'a', top_k: 0 }, { text: onlyFormatCharacters }, { texts: ['ok', onlyFormatCharacters] }, { text: 'lone \ud800' }]) {
         const res = await request(app()).post('/v1/classify/intent').send(body);
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import helmet from 'helmet';
 import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -42,7 +42,13 @@ export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(helmet());
+  // helmet's default CSP says upgrade-insecure-requests: over plain HTTP on any host but
+  // localhost the browser then asks for the dashboard's and /docs' own scripts over HTTPS,
+  // which this server does not speak, and the pages stay blank. Only pages that came over
+  // HTTPS (directly, or as a TLS-terminating proxy says) get the directive.
+  const overHttps = helmet();
+  const overHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req, res, next) => (cameOverHttps(req) ? overHttps : overHttp)(req, res, next));
   // probes and scrapes would drown the log
   app.use(requestLog(opts.log, { ignore: PROBES }));
   app.use((req, res, next) => {
@@ -103,4 +109,12 @@ export function createApp(opts: AppOptions): Express {
   app.use(notFoundHandler);
   app.use(errorMiddleware(opts.log));
   return app;
+}
+
+/** Whether the client reached us over HTTPS: our own TLS, or a proxy's `X-Forwarded-Proto` (spoofing it only changes the spoofer's own headers). */
+function cameOverHttps(req: Request): boolean {
+  if (req.secure) return true;
+  const forwarded = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
 }

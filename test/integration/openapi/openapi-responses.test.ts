@@ -103,7 +103,14 @@ describe('the OpenAPI document against real answers of every route', () => {
     expect(page.text).toContain('swagger-ui-bundle.js');
     expect((await request(app()).get('/docs/swagger-ui-bundle.js')).status).toBe(200);
     expect((await expectAnswer('getApiDocsPage', 301, request(app()).get('/docs'))).headers.location).toBe('./docs/');
-    await expectAnswer('getDashboard', 200, request(app()).get('/dashboard'));
+    const dashboard = await expectAnswer('getDashboard', 200, request(app()).get('/dashboard'));
+    // over plain HTTP the pages must not ask the browser to fetch their own scripts over HTTPS
+    // (blank pages on any host but localhost); behind a TLS proxy they do
+    expect(dashboard.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(dashboard.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    const proxied = await request(app()).get('/dashboard').set('x-forwarded-proto', 'https');
+    expect(proxied.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     // a process whose parts are not ready yet
     const starting = createApp({ log, metrics: new MetricsRegistry({ defaultMetrics: false }), bodyLimit: '1kb', routers: [], readiness: [{ name: 'embed', check: () => false }] });
     expect((await expectAnswer('getReadiness', 503, request(starting).get('/readyz'))).body).toEqual({ status: 'not_ready', checks: { embed: false } });

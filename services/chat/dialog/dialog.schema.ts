@@ -7,7 +7,7 @@ export const messageBody = (maxChars: number) =>
   z.object({
     text: wellFormed(z.string().trim().min(1).max(maxChars)),
     user_id: userId.optional(),
-  });
+  }).strict();
 
 export const feedbackBody = z.object({
   session_id: z.string().min(1).max(100),
@@ -19,7 +19,7 @@ export const feedbackBody = z.object({
     .max(200)
     .regex(/^[\w.:-]+$/, 'letters, digits and . : _ - only')
     .refine((s) => s !== 'unknown', '"unknown" is not an intent'),
-});
+}).strict();
 
 /** The `:id` path parameter of the session routes. */
 export const sessionParams = z.object({ id: z.string() });

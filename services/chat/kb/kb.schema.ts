@@ -14,11 +14,11 @@ export const kbEntry = z.object({
   answer: wellFormed(z.string().trim().min(1).max(20_000)),
   intent: label.optional(),
   tags: z.array(label).max(50).optional(),
-});
+}).strict();
 
 export type KbEntryInput = z.infer<typeof kbEntry>;
 
-export const kbUpsertBody = z.object({ entries: z.array(kbEntry).min(1) });
+export const kbUpsertBody = z.object({ entries: z.array(kbEntry).min(1) }).strict();
 
 export const kbSearchQuery = z.object({
   q: z.string().trim().min(1).max(2000),

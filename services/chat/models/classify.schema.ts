@@ -14,6 +14,7 @@ export const classifyBody = (maxChars: number, maxTexts = 256) =>
       texts: z.array(classifiable(maxChars)).min(1).max(maxTexts).optional(),
       top_k: z.number().int().min(1).max(50).optional(),
     })
+    .strict()
     .refine((b) => (b.text === undefined) !== (b.texts === undefined), 'give either text or texts');
 
 const classification = z

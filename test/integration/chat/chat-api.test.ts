@@ -232,6 +232,8 @@ describe('chat API', () => {
         { text: 'hello', user_id: 7 },
         { text: 'hello', user_id: 'ctl\u0001user' },
         { text: 'lone \ud800' },
+        // a misspelt user_id would silently leave the session anonymous
+        { text: 'hello', userId: 'u1' },
       ];
       for (const body of bad) {
         const res = await request(app()).post(`/v1/chat/sessions/${s}/messages`).send(body);
@@ -286,7 +288,7 @@ describe('chat API', () => {
 
     it('answers 400 for a body with neither or both of text and texts, or a text empty once normalised', async () => {
       const onlyFormatCharacters = '\u200b\u0001\u200d';
-      for (const body of [{}, { text: 'a', texts: ['b'] }, { texts: [] }, { text: '' }, { texts: ['ok', 3] }, { text: 'a', top_k: 0 }, { text: onlyFormatCharacters }, { texts: ['ok', onlyFormatCharacters] }, { text: 'lone \ud800' }]) {
+      for (const body of [{}, { text: 'a', texts: ['b'] }, { texts: [] }, { text: '' }, { texts: ['ok', 3] }, { text: 'a', top_k: 0 }, { text: onlyFormatCharacters }, { texts: ['ok', onlyFormatCharacters] }, { text: 'lone \ud800' }, { text: 'a', topk: 2 }]) {
         const res = await request(app()).post('/v1/classify/intent').send(body);
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -338,6 +340,8 @@ describe('chat API', () => {
       const badBatches: Array<[unknown[], string]> = [
         [[good, { id: 'faq-bad', questions: [], answer: 'x' }], 'VALIDATION_FAILED'],
         [[good, { id: 'has space', questions: ['q'], answer: 'x' }], 'VALIDATION_FAILED'],
+        // a misspelt field is refused, not dropped (as for items and events)
+        [[good, { id: 'faq-typo', questions: ['q'], answer: 'x', intnet: 'refund' }], 'VALIDATION_FAILED'],
         [[good, { ...good, answer: 'other' }], 'DUPLICATE_ID_IN_BATCH'],
         [Array.from({ length: 21 }, (_, i) => ({ ...good, id: `faq-${i}` })), 'KB_BATCH_TOO_LARGE'],
       ];

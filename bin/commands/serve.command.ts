@@ -11,14 +11,21 @@ import { composeApi } from '../compose-api.ts';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
 
-/** The workers in a process of their own: a long training run never slows a request. */
-function spawnWorkerProcess(log: Logger, stopping: () => boolean): ChildProcess {
+/**
+ * The workers in a process of their own: a long training run never slows a request. It gets a
+ * process group of its own, so that Ctrl-C in a terminal reaches only this process, which then
+ * sends it one SIGTERM (a second signal would make it drop the job in hand).
+ */
+function spawnWorkerProcess(log: Logger, stopping: () => boolean): { child: ChildProcess; exited: Promise<void> } {
   // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
-  const child = spawn(process.execPath, [CLI, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: withMallocDefaults(process.env) });
-  child.on('exit', (code, signal) => {
-    if (!stopping()) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
+  const child = spawn(process.execPath, [CLI, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: withMallocDefaults(process.env), detached: true });
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      if (!stopping()) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
+      resolve();
+    });
   });
-  return child;
+  return { child, exited };
 }
 
 /**
@@ -31,14 +38,16 @@ async function serve(withWorkers: boolean): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, pii: config.PII_REDACT });
   let stopping = false;
-  let workerProcess: ChildProcess | undefined;
+  let workerProcess: { child: ChildProcess; exited: Promise<void> } | undefined;
   let inProcessWorkers: { close(): Promise<void> } | undefined;
   if (withWorkers && config.START_MODE === 'two-processes') workerProcess = spawnWorkerProcess(log, () => stopping);
   if (config.API_PROCESSES > 1 && cluster.isPrimary) {
     const api = runApiCluster({ processes: config.API_PROCESSES, exec: CLI, args: ['serve'], log });
     const stop = (signal: string) => {
+      if (stopping) return;
       stopping = true;
-      workerProcess?.kill('SIGTERM');
+      // the worker finishes its job even after this process has exited
+      workerProcess?.child.kill('SIGTERM');
       api.stop(signal);
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
@@ -80,17 +89,28 @@ async function serve(withWorkers: boolean): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight requests');
-    workerProcess?.kill('SIGTERM');
+    workerProcess?.child.kill('SIGTERM');
+    // the worker process finishes the job in hand first (minutes, for a training run): wait for it
+    const workerDone = () => {
+      if (!workerProcess) return Promise.resolve();
+      log.info('waiting for the worker process to finish its current job');
+      return workerProcess.exited;
+    };
+    let drained = false;
     server.close(() => {
-      void Promise.all([api.close(), inProcessWorkers?.close()]).finally(() => {
-        log.info('stopped');
-        process.exit(0);
-      });
+      drained = true;
+      void Promise.all([api.close(), inProcessWorkers?.close()])
+        .then(workerDone)
+        .finally(() => {
+          log.info('stopped');
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
     setTimeout(() => {
+      if (drained) return;
       log.warn('drain timed out after 10 s; exiting');
-      process.exit(1);
+      void workerDone().finally(() => process.exit(1));
     }, 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

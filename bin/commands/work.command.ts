@@ -19,7 +19,7 @@ export async function work(): Promise<void> {
   } catch (err) {
     log.warn({ err }, 'could not lower the worker priority');
   }
-  const workers = await composeWorkers(config, log);
+  let workers: Awaited<ReturnType<typeof composeWorkers>> | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -32,12 +32,20 @@ export async function work(): Promise<void> {
     }
     stopping = true;
     log.info({ signal }, 'stopping workers: finishing the current job');
-    void workers.close().finally(() => process.exit(0));
+    // a signal while starting: stop once started (no job is in hand yet)
+    if (workers) void workers.close().finally(() => process.exit(0));
   };
+  // before the workers start: a signal during start-up must not kill the process by default
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // started by `affinity start`: a parent that dies (even by SIGKILL) closes the channel
-  if (process.send) process.once('disconnect', () => stop('parent exited'));
+  // started by `affinity start`: a parent that dies (even by SIGKILL) closes the channel. A
+  // parent that exits after asking us to stop closes it too: that is no second signal.
+  if (process.send)
+    process.once('disconnect', () => {
+      if (!stopping) stop('parent exited');
+    });
+  workers = await composeWorkers(config, log);
+  if (stopping) await workers.close().finally(() => process.exit(0));
 }
 
 export function registerWorkCommand(program: Command): void {

@@ -1,8 +1,9 @@
 // `npm start` end to end: the real CLI in a child process on a fresh data folder, with no
 // EMBED_MODEL, so it generates and serves the offline encoder, and no API key, so it prints a
-// generated admin key once; the worker it spawns gets the malloc threshold; then a clean SIGTERM exit.
+// generated admin key once; the worker it spawns gets the malloc threshold; then a clean SIGTERM exit
+// that waits for the worker to finish.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,19 +92,28 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     );
 
     // the worker process `start` spawned runs with a fixed malloc mmap threshold
+    let worker: string | undefined;
     if (process.platform === 'linux') {
       const children = readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      const worker = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('work'));
+      worker = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('work'));
       expect(worker).toBeDefined();
       expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
     }
 
+    await until('the worker process to run', 30_000, async () => logLines().some((l) => l.msg === 'workers running'));
     child!.kill('SIGTERM');
     const exit = await Promise.race([
       exited,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit 15 s after SIGTERM')), 15_000)),
     ]);
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(logLines().map((l) => l.msg)).toContain('stopped');
+    const after = logLines().map((l) => l.msg);
+    expect(after).toContain('stopped');
+    // the worker was asked once and allowed to finish: `start` exits after it, and the parent
+    // leaving is not read as a second signal (which drops the job in hand)
+    expect(after, after.join('\n')).toContain('stopping workers: finishing the current job');
+    expect(after.filter((m) => m.startsWith('second signal'))).toEqual([]);
+    expect(after.indexOf('waiting for the worker process to finish its current job')).toBeLessThan(after.indexOf('stopped'));
+    if (worker) expect(existsSync(`/proc/${worker}`)).toBe(false);
   });
 });

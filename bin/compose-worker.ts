@@ -74,12 +74,16 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
       .scheduleNightly(config.NIGHTLY_CRON, config.NIGHTLY_TZ)
       .then(() => log.info({ cron: config.NIGHTLY_CRON, tz: config.NIGHTLY_TZ }, 'nightly flow scheduled'))
       .catch((err: unknown) => log.error({ err }, 'could not schedule the nightly flow'));
+  } else {
+    unschedule(queue, 'nightly', log, 'NIGHTLY_CRON=off');
   }
   if (config.RETENTION_CRON !== 'off' && (config.RETENTION_EVENTS_DAYS > 0 || config.RETENTION_TRANSCRIPTS_DAYS > 0)) {
     void queue
       .scheduleJob('purge-retention', config.RETENTION_CRON, config.NIGHTLY_TZ, {})
       .then(() => log.info({ cron: config.RETENTION_CRON, tz: config.NIGHTLY_TZ }, 'purge-retention scheduled'))
       .catch((err: unknown) => log.error({ err }, 'could not schedule purge-retention'));
+  } else {
+    unschedule(queue, 'purge-retention', log, config.RETENTION_CRON === 'off' ? 'RETENTION_CRON=off' : 'no retention period set');
   }
   log.info({ jobs: Object.keys(handlers), redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'workers running');
   return {
@@ -95,4 +99,12 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
       await db.close();
     },
   };
+}
+
+/** A schedule turned off: the one an earlier worker installed in Redis goes too (in the background, as scheduling does). */
+function unschedule(queue: JobQueue, name: 'nightly' | 'purge-retention', log: Logger, why: string): void {
+  void queue
+    .unschedule(name)
+    .then((removed) => removed && log.info({ job: name, why }, `${name} schedule removed`))
+    .catch((err: unknown) => log.error({ err }, `could not remove the ${name} schedule`));
 }

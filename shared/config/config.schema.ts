@@ -1,3 +1,4 @@
+import cronParser from 'cron-parser';
 import { z } from 'zod';
 import { API_KEY_PATTERN } from '../auth/api-key.ts';
 import { parsePiiKinds } from '../privacy/pii-redactor.ts';
@@ -16,6 +17,32 @@ const list = <T extends string>(allowed: (v: string) => v is T, what: string) =>
     if (bad.length) ctx.addIssue({ code: 'custom', message: `not ${what}: ${bad.join(', ')}` });
     return Object.freeze(items as T[]);
   });
+/** A schedule as BullMQ's scheduler reads it (the same parser), or `off`. */
+const cron = (fallback: string) =>
+  z
+    .string()
+    .refine((v) => v === 'off' || [5, 6].includes(v.trim().split(/\s+/).length), 'a cron expression (5 or 6 fields) or `off`')
+    .refine((v) => {
+      if (v === 'off') return true;
+      try {
+        cronParser.parseExpression(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid cron expression (minute hour day-of-month month day-of-week, e.g. `0 3 * * *`)')
+    .default(fallback);
+
+/** An IANA time zone the runtime knows (`UTC`, `Europe/Paris`). */
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a time zone this runtime knows (an IANA name such as `UTC` or `Europe/Paris`)');
+
 const OPENABLE = ['health', 'metrics', 'docs'] as const;
 const isOpenable = (v: string): v is (typeof OPENABLE)[number] => (OPENABLE as readonly string[]).includes(v);
 const isOrigin = (v: string): v is string => v === '*' || (URL.canParse(v) && new URL(v).origin === v);
@@ -35,7 +62,10 @@ export const configSchema = z.object({
   /** The folder with shared datasets and the MiniLM tokenizer (read-only). */
   AFFINITY_SHARED_DIR: z.string().default('../shared'),
   /** Largest JSON body accepted, in bytes or with a unit (`8mb`). */
-  HTTP_BODY_LIMIT: z.string().default('8mb'),
+  HTTP_BODY_LIMIT: z
+    .string()
+    .regex(/^\s*[1-9]\d*(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size in bytes, or with a unit: `8mb`, `512kb`, `1048576`')
+    .default('8mb'),
 
   /** API keys with scopes on every route (docs/auth.md); `false` opens everything (only behind a gateway that authenticates). */
   AUTH_ENABLED: bool.default(true),
@@ -71,11 +101,8 @@ export const configSchema = z.object({
    */
   API_PROCESSES: int(1, 64).default(1),
   /** The nightly retraining flow's schedule (cron) and time zone; `off` disables it. */
-  NIGHTLY_CRON: z
-    .string()
-    .refine((v) => v === 'off' || [5, 6].includes(v.trim().split(/\s+/).length), 'a cron expression (5 or 6 fields) or `off`')
-    .default('0 3 * * *'),
-  NIGHTLY_TZ: z.string().default('UTC'),
+  NIGHTLY_CRON: cron('0 3 * * *'),
+  NIGHTLY_TZ: timeZone.default('UTC'),
   /** Where a worker process serves `/metrics` (job durations and failures) on HOST; 0 = not served. */
   WORKER_METRICS_PORT: int(0, 65535).default(9465),
   /**
@@ -236,10 +263,7 @@ export const configSchema = z.object({
   /** Stored chat texts (intent corrections, by creation time) older than this many days are deleted likewise; 0 keeps them forever. */
   RETENTION_TRANSCRIPTS_DAYS: z.coerce.number().min(0).max(1_000_000).default(365),
   /** When the purge-retention job runs (cron, in NIGHTLY_TZ); `off` disables the schedule. */
-  RETENTION_CRON: z
-    .string()
-    .refine((v) => v === 'off' || [5, 6].includes(v.trim().split(/\s+/).length), 'a cron expression (5 or 6 fields) or `off`')
-    .default('30 2 * * *'),
+  RETENTION_CRON: cron('30 2 * * *'),
 
   /** Encoder: a Hugging Face model id or a local folder; empty = the generated offline encoder. */
   EMBED_MODEL: z.string().default(''),

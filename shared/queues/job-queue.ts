@@ -242,6 +242,16 @@ export class JobQueue {
   }
 
   /**
+   * Removes a job's repeatable schedule (`nightly`, `purge-retention`) if Redis holds one: a
+   * schedule outlives the worker that installed it, so turning it off must remove it. True when
+   * there was one.
+   */
+  async unschedule(name: JobName): Promise<boolean> {
+    const queue = await this.started(QUEUE_OF[name], `unschedule ${name}`, { waitForRedis: true });
+    return queue.removeJobScheduler(name);
+  }
+
+  /**
    * Closes the connections. A connection still reconnecting (Redis away or just back) cannot
    * say QUIT; BullMQ then drops it, and there is nothing to flush, so that is not an error.
    */

@@ -10,7 +10,7 @@ import type { Config } from '../../../shared/config/index.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { openDatabase, type SqlDatabase } from '../../../shared/storage/index.ts';
 import { testModelDir } from '../../support/paths.ts';
-import { deleteKeysUnder, testRedis, type TestRedis } from '../../support/redis.ts';
+import { deleteKeysUnder, testRedis, until, type TestRedis } from '../../support/redis.ts';
 import { runJob } from '../../support/small-shop.ts';
 import { testConfig } from '../../support/test-config.ts';
 
@@ -110,5 +110,25 @@ describe('purge-retention as a job: queued by the admin API, run by a worker, sc
   it('is scheduled on RETENTION_CRON', async () => {
     const schedulers = await workers.queue.queue('affinity-refresh').getJobSchedulers();
     expect(schedulers).toEqual([expect.objectContaining({ key: 'purge-retention', pattern: '15 4 * * *', tz: config.NIGHTLY_TZ })]);
+  });
+
+  it('is unscheduled by a worker started with RETENTION_CRON=off, and the nightly flow by NIGHTLY_CRON=off', async () => {
+    // a schedule lives in Redis, not in the worker that installed it
+    const keys = async (w: Workers) => [
+      ...(await w.queue.queue('affinity-train').getJobSchedulers()).map((j) => j.key),
+      ...(await w.queue.queue('affinity-refresh').getJobSchedulers()).map((j) => j.key),
+    ];
+    const nightlyOn = await composeWorkers({ ...config, NIGHTLY_CRON: '0 3 * * *' }, log);
+    try {
+      await until('the nightly flow scheduled', 10_000, async () => (await keys(nightlyOn)).sort().join() === 'nightly,purge-retention');
+    } finally {
+      await nightlyOn.close();
+    }
+    const off = await composeWorkers({ ...config, NIGHTLY_CRON: 'off', RETENTION_CRON: 'off' }, log);
+    try {
+      await until('both schedules removed', 10_000, async () => (await keys(off)).length === 0);
+    } finally {
+      await off.close();
+    }
   });
 });

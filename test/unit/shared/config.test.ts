@@ -34,4 +34,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_PROCESSES: '2', START_MODE: 'one-process' })).toThrow(/API_PROCESSES: 2 serving processes cannot share one process with the workers/);
     expect(() => loadConfig({ API_PROCESSES: '0' })).toThrow(/API_PROCESSES/);
   });
+
+  it.each([
+    ['NIGHTLY_CRON', 'a b c d e'],
+    ['RETENTION_CRON', '99 99 * * *'],
+    ['NIGHTLY_TZ', 'Mars/Olympus'],
+    ['HTTP_BODY_LIMIT', 'abc'],
+    ['HTTP_BODY_LIMIT', '0'],
+  ])('refuses %s=%j at boot, not when the worker or the server first uses it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('takes the schedules, time zones and sizes their users take', () => {
+    const c = loadConfig({ NIGHTLY_CRON: '15 4 * * 1-5', RETENTION_CRON: 'off', NIGHTLY_TZ: 'Europe/Paris', HTTP_BODY_LIMIT: '512kb' });
+    expect([c.NIGHTLY_CRON, c.RETENTION_CRON, c.NIGHTLY_TZ, c.HTTP_BODY_LIMIT]).toEqual(['15 4 * * 1-5', 'off', 'Europe/Paris', '512kb']);
+    expect(loadConfig({ HTTP_BODY_LIMIT: '1048576' }).HTTP_BODY_LIMIT).toBe('1048576');
+  });
 });

@@ -4,7 +4,7 @@ import type { ApiRoutes } from '../../shared/http/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { MetricsRegistry } from '../../shared/metrics/index.ts';
 import type { PersonalDataSource } from '../../shared/privacy/index.ts';
-import { ModelRegistry } from '../../shared/registry/index.ts';
+import { ModelRegistry, UNREADABLE_CURRENT } from '../../shared/registry/index.ts';
 import type { SqlDatabase } from '../../shared/storage/index.ts';
 import type { EmbedService } from '../embed/index.ts';
 import { catalogMigrations } from './catalog/catalog.migrations.ts';
@@ -109,19 +109,20 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
    * do not load) is refused with a log line, and the newest earlier usable version serves.
    */
   const reloadModel = async (): Promise<string | undefined> => {
-    const current = await registry.current(RECOMMEND_KIND).catch(() => undefined);
-    if (!current || current.manifest.version === modelVersion) return modelVersion;
+    // a damaged CURRENT file or manifest is not "nothing to serve": loadServable falls back
+    const current = await registry.currentName(RECOMMEND_KIND).catch(() => UNREADABLE_CURRENT);
+    if (!current || current === modelVersion) return modelVersion;
     const found = await registry.loadServable(RECOMMEND_KIND, loadRecommender, (version, err) =>
       log.error({ version, err: err instanceof Error ? err.message : String(err) }, `refusing recommender ${version}`),
     );
     if (!found) {
-      log.error({ current: current.manifest.version, serving: modelVersion ?? null }, 'no usable recommender version; keeping what is served');
+      log.error({ current, serving: modelVersion ?? null }, 'no usable recommender version; keeping what is served');
       return modelVersion;
     }
     if (found.version.manifest.version === modelVersion) return modelVersion;
     recommend.setModel(found.model);
     modelVersion = found.version.manifest.version;
-    if (found.fallback) log.warn({ current: current.manifest.version, version: modelVersion }, `the current recommender is unusable; serving ${modelVersion}`);
+    if (found.fallback) log.warn({ current, version: modelVersion }, `the current recommender is unusable; serving ${modelVersion}`);
     log.info({ version: modelVersion, metrics: found.version.manifest.metrics }, 'recommender in service');
     return modelVersion;
   };

@@ -36,6 +36,8 @@ const KIND = /^[a-z][a-z0-9-]{0,63}$/;
 const VERSION = /^v\d{8}T\d{9}-[0-9a-f]{6}$/;
 const MANIFEST = 'manifest.json';
 const CURRENT = 'CURRENT';
+/** What a reload compares with the served version when the CURRENT file names none (it then falls back). */
+export const UNREADABLE_CURRENT = '(unreadable)';
 /** A version folder on its way out: renamed first (atomic, and no longer a version), then deleted. */
 const TRASH = /^\.trash-/;
 
@@ -90,7 +92,8 @@ export class ModelRegistry {
   async publish(kind: string, files: FolderFile[], meta: { metrics: Record<string, number>; data: Record<string, unknown>; [k: string]: unknown }): Promise<ModelVersion> {
     check(kind);
     const version = newVersionName();
-    const current = await this.currentVersionName(kind);
+    // a damaged CURRENT file: no parent recorded (this version can then repair it)
+    const current = await this.currentVersionName(kind).catch(() => undefined);
     const hashes = Object.fromEntries(files.map((f) => [f.path, sha256(f.data)]));
     const manifest: VersionManifest = { ...meta, kind, version, created: new Date().toISOString(), status: 'candidate', parent: current ?? null, files: hashes };
     const dir = path.join(this.root, kind, version);
@@ -142,17 +145,24 @@ export class ModelRegistry {
     load: (v: ModelVersion) => Promise<T>,
     onRefused: (version: string, err: unknown) => void = () => undefined,
   ): Promise<{ version: ModelVersion; model: T; fallback: boolean } | undefined> {
-    const currentName = await this.currentVersionName(kind);
-    if (!currentName) return undefined;
+    let currentName: string | undefined;
+    try {
+      currentName = await this.currentVersionName(kind);
+      if (!currentName) return undefined;
+    } catch (err) {
+      // CURRENT itself is damaged: every version once in service is a candidate, newest first
+      onRefused(CURRENT, err);
+    }
     const earlier = (await this.list(kind))
-      .filter((v) => v.manifest.version < currentName && (v.manifest.status === 'retired' || v.manifest.status === 'promoted'))
+      .filter((v) => (currentName === undefined || v.manifest.version < currentName) && (v.manifest.status === 'retired' || v.manifest.status === 'promoted'))
       .reverse()
       .map((v) => v.manifest.version);
-    for (const [i, name] of [currentName, ...earlier].entries()) {
+    const candidates = currentName === undefined ? earlier : [currentName, ...earlier];
+    for (const [i, name] of candidates.entries()) {
       try {
         const v = await this.get(kind, name);
         await this.verify(v);
-        return { version: v, model: await load(v), fallback: i > 0 };
+        return { version: v, model: await load(v), fallback: i > 0 || currentName === undefined };
       } catch (err) {
         onRefused(name, err);
       }
@@ -171,11 +181,35 @@ export class ModelRegistry {
     return out.filter(Boolean);
   }
 
+  /**
+   * The name of the version in service: undefined when there is none; `REGISTRY_VERSION_CORRUPT`
+   * when the CURRENT file names no version (damaged: promoting a version repairs it).
+   */
+  async currentName(kind: string): Promise<string | undefined> {
+    check(kind);
+    return this.currentVersionName(kind);
+  }
+
   private async currentVersionName(kind: string): Promise<string | undefined> {
     const file = path.join(this.root, kind, CURRENT);
     if (!existsSync(file)) return undefined;
     const v = (await readFile(file, 'utf8')).trim();
-    return VERSION.test(v) ? v : undefined;
+    if (!VERSION.test(v)) throw appError('REGISTRY_VERSION_CORRUPT', `${kind}: the ${CURRENT} file names no version (promote one to repair it)`, { kind, file: CURRENT });
+    return v;
+  }
+
+  /**
+   * The version in service, or undefined when there is none or it cannot be read (a damaged
+   * CURRENT file or manifest; `onUnreadable` hears why): for callers that must carry on without
+   * it, such as a training run whose new version can repair the registry.
+   */
+  async currentIfReadable(kind: string, onUnreadable: (err: unknown) => void = () => undefined): Promise<ModelVersion | undefined> {
+    try {
+      return await this.current(kind);
+    } catch (err) {
+      onUnreadable(err);
+      return undefined;
+    }
   }
 
   /** The version in service, if any. */
@@ -189,10 +223,11 @@ export class ModelRegistry {
   async promote(kind: string, version: string): Promise<ModelVersion> {
     const target = await this.get(kind, version);
     await this.verify(target); // a damaged version never becomes current
-    const previous = await this.currentVersionName(kind);
+    // a damaged CURRENT (or previous manifest) must not stop the promotion that repairs it
+    const previous = await this.currentVersionName(kind).catch(() => undefined);
     await replaceFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
     await this.setStatus(kind, version, 'promoted');
-    if (previous && previous !== version) await this.setStatus(kind, previous, 'retired');
+    if (previous && previous !== version) await this.setStatus(kind, previous, 'retired').catch(() => undefined);
     return { ...target, manifest: { ...target.manifest, status: 'promoted' } };
   }
 
@@ -201,14 +236,16 @@ export class ModelRegistry {
    * parent, or the newest earlier retired version) and returns it.
    */
   async rollback(kind: string): Promise<ModelVersion> {
-    const current = await this.current(kind);
-    if (!current) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no version in service`, { kind });
-    const earlier = (await this.list(kind)).filter((v) => v.manifest.version < current.manifest.version && v.manifest.status === 'retired');
-    const parent = current.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined;
+    const name = await this.currentVersionName(kind);
+    if (!name) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no version in service`, { kind });
+    // a current version whose manifest is damaged can still be rolled back from (to the newest earlier one)
+    const current = await this.get(kind, name).catch(() => undefined);
+    const earlier = (await this.list(kind)).filter((v) => v.manifest.version < name && v.manifest.status === 'retired');
+    const parent = current?.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined;
     const target = parent ?? earlier.at(-1);
     if (!target) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no earlier version to roll back to`, { kind });
     const restored = await this.promote(kind, target.manifest.version);
-    await this.setStatus(kind, current.manifest.version, 'retired', `rolled back to ${target.manifest.version}`);
+    if (current) await this.setStatus(kind, name, 'retired', `rolled back to ${target.manifest.version}`);
     return restored;
   }
 

@@ -22,7 +22,8 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
     async (_req, res) => {
       const entries = await Promise.all(
         MODEL_KINDS.map(async (kind) => {
-          const current = await registry.current(kind);
+          // unreadable (damaged CURRENT or manifest): null here; GET /v1/admin/models/{kind} shows the versions
+          const current = await registry.currentIfReadable(kind);
           return [kind, current ? { version: current.manifest.version, metrics: current.manifest.metrics, created: current.manifest.created } : null] as const;
         }),
       );
@@ -40,10 +41,11 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
     },
     async (req, res) => {
       const kind = parseOr400(kindParam, req.params.kind, 'kind');
-      const current = await registry.current(kind);
+      // the name CURRENT holds, even when that version's manifest is damaged (it is then missing from `versions`)
+      const current = await registry.currentName(kind).catch(() => undefined);
       const versions = (await registry.list(kind)).map((v) => v.manifest);
       // `served`: the version this process has loaded (it follows `current` within moments of a change)
-      res.json({ kind, current: current?.manifest.version ?? null, served: served(kind) ?? null, versions });
+      res.json({ kind, current: current ?? null, served: served(kind) ?? null, versions });
     },
   );
   routes.post(

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import type { ModelRegistry } from '../../../shared/registry/index.ts';
+import { UNREADABLE_CURRENT, type ModelRegistry } from '../../../shared/registry/index.ts';
 import type { EmbedService } from '../../embed/index.ts';
 import { TextClassifier, type EmbedFn, type Prediction } from '../classify/index.ts';
 import { CLASSIFIER_SUBDIR, INTENTS_KIND, SENTIMENT_KIND, type ChatModelKind } from './chat-model-kinds.ts';
@@ -42,9 +42,10 @@ export class ChatModels {
    * (with a log line saying why) and the newest earlier usable version serves instead.
    */
   async reload(kind: ChatModelKind): Promise<ReloadOutcome> {
-    const current = await this.registry.current(kind).catch(() => undefined);
+    // a damaged CURRENT file or manifest is not "nothing to serve": loadServable falls back
+    const current = await this.registry.currentName(kind).catch(() => UNREADABLE_CURRENT);
     if (!current) return 'none';
-    if (current.manifest.version === this.holders[kind].version) return 'unchanged';
+    if (current === this.holders[kind].version) return 'unchanged';
     let incompatible = false;
     const found = await this.registry.loadServable(
       kind,
@@ -69,7 +70,7 @@ export class ChatModels {
       return 'unchanged';
     }
     await this.holders[kind].swap(found.model, version, found.version.manifest.metrics);
-    if (found.fallback) this.log.warn({ kind, version, current: current.manifest.version }, `${kind}: the current version is unusable; serving ${version}`);
+    if (found.fallback) this.log.warn({ kind, version, current }, `${kind}: the current version is unusable; serving ${version}`);
     this.log.info({ kind, version, labels: found.model.labels.length, metrics: found.version.manifest.metrics }, `${kind} model ${version} in service`);
     return 'loaded';
   }

@@ -83,7 +83,7 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
       features,
     });
     const name = version.manifest.version;
-    const current = await registry.current(opts.kind);
+    const current = await registry.currentIfReadable(opts.kind);
     const currentMetric = current ? (current.manifest.metrics.holdout_accuracy ?? null) : null;
     let promoted = false;
     let note: string | undefined;

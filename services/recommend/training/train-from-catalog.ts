@@ -59,7 +59,8 @@ export async function trainFromCatalog(
   const [items, events] = await Promise.all([repo.allItems(), repo.allEvents()]);
   if (events.length === 0) throw appError('RECOMMENDER_NO_INTERACTIONS', 'there are no events to train on yet');
   say(`training on ${events.length} events over ${items.length} items`);
-  const inService = await registry.current(RECOMMEND_KIND);
+  // unreadable (a damaged CURRENT file or manifest): trained with no baseline, so that the new version can repair the registry
+  const inService = await registry.currentIfReadable(RECOMMEND_KIND, (err) => say(`the version in service cannot be read (${err instanceof Error ? err.message : String(err)}); training without comparing with it`));
   const baseline = inService ? await readRecipe(inService, say) : undefined;
   const interactions: Interaction[] = events.map((e) => ({
     userId: e.user_id,
@@ -91,7 +92,7 @@ export async function trainFromCatalog(
     report: model.report,
   });
   // Another training may have promoted a version meanwhile: the baseline then measured the wrong one.
-  const current = await registry.current(RECOMMEND_KIND);
+  const current = await registry.currentIfReadable(RECOMMEND_KIND);
   const sameUsers = baselineMetric !== undefined && current?.manifest.version === inService?.manifest.version;
   const currentMetric = sameUsers ? baselineMetric : current?.manifest.metrics.ndcg_at_10;
   const comparedOn = currentMetric === undefined ? undefined : sameUsers ? 'same-users' : 'own-data';

@@ -92,4 +92,35 @@ describe('a corrupted model version', () => {
     expect((await api.recommend.registry.current(RECOMMEND_KIND))!.manifest.version).toBe(v1);
     expect(api.recommend.modelVersion).toBe(v1);
   });
+
+  it.each([
+    ['its manifest', (v2: ModelVersion) => path.join(v2.dir, 'manifest.json'), 'v1'],
+    ['the CURRENT file', (v2: ModelVersion) => path.join(path.dirname(v2.dir), 'CURRENT'), 'v2'],
+  ] as const)('with %s damaged: a good version serves, the model routes answer, and training or promoting repairs it', async (_what, fileOf, serves) => {
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), NIGHTLY_CRON: 'off' });
+    const { v1, v2 } = await twoVersions(config);
+    const file = fileOf(v2);
+    writeFileSync(file, `${readFileSync(file, 'utf8').slice(0, 40)}garbage`);
+
+    const { api, lines } = apiWithLog(config);
+    opened.push(api);
+    await api.start();
+    // a damaged manifest leaves v1, the newest good version once in service; a damaged CURRENT names none, so v2 (its manifest is fine)
+    const expected = serves === 'v1' ? v1 : v2.manifest.version;
+    expect(api.recommend.modelVersion).toBe(expected);
+    expect(lines().some((l) => l.msg.startsWith('refusing recommender'))).toBe(true);
+    expect((await request(api.app).get('/v1/users/u1/recommendations?k=3')).body.strategy).toBe('personal');
+    expect((await request(api.app).get('/v1/admin/models')).status).toBe(200);
+    const listed = await request(api.app).get('/v1/admin/models/recommend');
+    expect([listed.status, listed.body.served]).toEqual([200, expected]);
+
+    // training is not blocked by it: the new version goes into service and CURRENT is whole again
+    const third = await trainFromCatalog(api.recommend.repository, api.recommend.registry, { tune: false, seed: 3 });
+    expect(third.promoted).toBe(true);
+    expect(await api.recommend.registry.currentName(RECOMMEND_KIND)).toBe(third.version.manifest.version);
+    // and promoting by hand works too
+    const back = await request(api.app).post('/v1/admin/models/recommend/promote').send({ version: v1 });
+    expect(back.status, back.text).toBe(200);
+    expect(api.recommend.modelVersion).toBe(v1);
+  });
 });

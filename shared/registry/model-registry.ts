@@ -17,6 +17,8 @@ export interface VersionManifest {
   status: VersionStatus;
   /** The version that was current when this one was trained. */
   parent: string | null;
+  /** The version it replaced in service when last promoted (by a training run or by hand): where a rollback goes. */
+  replaced?: string | null;
   /** Fingerprint of the data it was trained on (counts, last event, hash). */
   data: Record<string, unknown>;
   metrics: Record<string, number>;
@@ -220,31 +222,35 @@ export class ModelRegistry {
   }
 
   /** Makes `version` current (atomically) and marks the one it replaces as retired. */
-  async promote(kind: string, version: string): Promise<ModelVersion> {
+  async promote(kind: string, version: string, opts: { rollback?: boolean } = {}): Promise<ModelVersion> {
     const target = await this.get(kind, version);
     await this.verify(target); // a damaged version never becomes current
     // a damaged CURRENT (or previous manifest) must not stop the promotion that repairs it
     const previous = await this.currentVersionName(kind).catch(() => undefined);
     await replaceFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
-    await this.setStatus(kind, version, 'promoted');
+    // a rollback keeps what the restored version had replaced, so that a second one goes further back
+    const replaced = opts.rollback || !previous || previous === version ? (target.manifest.replaced ?? null) : previous;
+    await this.setStatus(kind, version, 'promoted', undefined, { replaced });
     if (previous && previous !== version) await this.setStatus(kind, previous, 'retired').catch(() => undefined);
-    return { ...target, manifest: { ...target.manifest, status: 'promoted' } };
+    return this.get(kind, version);
   }
 
   /**
-   * Puts back the version that was in service before the current one (the current one's
-   * parent, or the newest earlier retired version) and returns it.
+   * Puts back the version that was in service before the current one (the one its promotion
+   * replaced; for versions promoted before that was recorded, its parent or the newest earlier
+   * retired version) and returns it.
    */
   async rollback(kind: string): Promise<ModelVersion> {
     const name = await this.currentVersionName(kind);
     if (!name) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no version in service`, { kind });
     // a current version whose manifest is damaged can still be rolled back from (to the newest earlier one)
     const current = await this.get(kind, name).catch(() => undefined);
-    const earlier = (await this.list(kind)).filter((v) => v.manifest.version < name && v.manifest.status === 'retired');
-    const parent = current?.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined;
-    const target = parent ?? earlier.at(-1);
+    const all = await this.list(kind);
+    const retired = (v: string | null | undefined) => (v ? all.find((x) => x.manifest.version === v && x.manifest.status === 'retired') : undefined);
+    const earlier = all.filter((v) => v.manifest.version < name && v.manifest.status === 'retired');
+    const target = retired(current?.manifest.replaced) ?? (current?.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined) ?? earlier.at(-1);
     if (!target) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no earlier version to roll back to`, { kind });
-    const restored = await this.promote(kind, target.manifest.version);
+    const restored = await this.promote(kind, target.manifest.version, { rollback: true });
     if (current) await this.setStatus(kind, name, 'retired', `rolled back to ${target.manifest.version}`);
     return restored;
   }
@@ -254,9 +260,9 @@ export class ModelRegistry {
     await this.setStatus(kind, version, 'rejected', note);
   }
 
-  private async setStatus(kind: string, version: string, status: VersionStatus, note?: string): Promise<void> {
+  private async setStatus(kind: string, version: string, status: VersionStatus, note?: string, extra: Partial<VersionManifest> = {}): Promise<void> {
     const { manifest, dir } = await this.get(kind, version);
-    await replaceFileDurably(path.join(dir, MANIFEST), JSON.stringify({ ...manifest, status, ...(note ? { note } : {}) }, null, 2));
+    await replaceFileDurably(path.join(dir, MANIFEST), JSON.stringify({ ...manifest, ...extra, status, ...(note ? { note } : {}) }, null, 2));
   }
 
   /** Deletes a version that is not current. */

@@ -23,6 +23,8 @@ export const versionManifest = z
     status: z.enum(['candidate', 'promoted', 'rejected', 'retired']),
     /** The version that was current when this one was trained. */
     parent: z.string().nullable(),
+    /** The version it replaced in service when last promoted: where a rollback goes. */
+    replaced: z.string().nullable().optional(),
     /** Fingerprint of the data it was trained on. */
     data: z.record(z.string(), z.unknown()),
     metrics: z.record(z.string(), z.number()),

@@ -69,6 +69,22 @@ describe('ModelRegistry on disk', () => {
     expect(await registry.prune('recommend', { keep: 0 })).toEqual([]);
   });
 
+  it('rolls back to the version in service before, also after a promotion by hand to an older one', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const v = await registry.publish('recommend', files(`R${i}`), { metrics: {}, data: {} });
+      await registry.promote('recommend', v.manifest.version);
+      made.push(v.manifest.version);
+    }
+    const [, b, c, d] = made;
+    // D in service; B put back by hand: a rollback undoes that (D), not B's training-time parent (A)
+    await registry.promote('recommend', b!);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(d);
+    // and a second rollback goes on back from D: C, then B
+    expect((await registry.rollback('recommend')).manifest.version).toBe(c);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(b);
+  });
+
   it('lets two processes prune at once: each version is deleted once, neither fails', async () => {
     const made: string[] = [];
     for (let i = 0; i < 8; i++) {

@@ -16,8 +16,7 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
     {
       operationId: 'listModels',
       summary: 'The version in service of each model kind',
-      responses: { 200: { description: 'Per kind: version, metrics and creation time, or null', schema: modelsResponse } },
-      errors: ['REGISTRY_VERSION_CORRUPT'],
+      responses: { 200: { description: 'Per kind: version, metrics and creation time, or null (none, or unreadable)', schema: modelsResponse } },
     },
     async (_req, res) => {
       const entries = await Promise.all(
@@ -36,8 +35,7 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
       operationId: 'getModelVersions',
       summary: 'Every version of a model kind, the current one and the one this process serves',
       params: kindParams,
-      responses: { 200: { description: 'The versions, oldest first', schema: kindResponse } },
-      errors: ['REGISTRY_VERSION_CORRUPT'],
+      responses: { 200: { description: 'The versions, oldest first (a version whose manifest is unreadable is left out)', schema: kindResponse } },
     },
     async (req, res) => {
       const kind = parseOr400(kindParam, req.params.kind, 'kind');

@@ -27,7 +27,7 @@ import { ResponseChecker, type Document } from './response-checker.ts';
 // routes the express app serves.
 
 /** Operations that can only fail on a bug (500 INTERNAL): no request makes them fail. */
-const NO_ERROR_CASE = new Set(['getHealth', 'getMetrics', 'getOpenApiDocument', 'getApiDocsPage', 'getDashboard', 'listApiKeys']);
+const NO_ERROR_CASE = new Set(['getHealth', 'getMetrics', 'getOpenApiDocument', 'getApiDocsPage', 'getDashboard', 'listApiKeys', 'listModels']);
 
 describe('the OpenAPI document against real answers of every route', () => {
   const log = createLogger({ level: 'silent' });
@@ -228,8 +228,11 @@ describe('the OpenAPI document against real answers of every route', () => {
     const saved = await readFile(manifest, 'utf8');
     await writeFile(manifest, '{ not json');
     try {
-      await expectError('listModels', 500, 'REGISTRY_VERSION_CORRUPT', request(app()).get('/v1/admin/models'));
-      await expectError('getModelVersions', 500, 'REGISTRY_VERSION_CORRUPT', request(app()).get('/v1/admin/models/sentiment'));
+      // the listings still answer: the damaged version is left out, and what CURRENT names is shown
+      expect((await expectAnswer('listModels', 200, request(app()).get('/v1/admin/models'))).body.models.sentiment).toBeNull();
+      const versions = (await expectAnswer('getModelVersions', 200, request(app()).get('/v1/admin/models/sentiment'))).body;
+      expect([versions.current, versions.versions]).toEqual([sentiment.manifest.version, []]);
+      await expectError('promoteModel', 500, 'REGISTRY_VERSION_CORRUPT', request(app()).post('/v1/admin/models/sentiment/promote').send({ version: sentiment.manifest.version }));
     } finally {
       await writeFile(manifest, saved);
     }

@@ -48,6 +48,17 @@ describe('ModelRegistry on disk', () => {
     expect(await registry.current('recommend')).toBeUndefined();
   });
 
+  /** Publishes and promotes `n` versions one after the other; their names, oldest first. */
+  async function servedInTurn(n: number, prefix: string): Promise<string[]> {
+    const made: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = await registry.publish('recommend', files(`${prefix}${i}`), { metrics: {}, data: {} });
+      await registry.promote('recommend', v.manifest.version);
+      made.push(v.manifest.version);
+    }
+    return made;
+  }
+
   it('prunes old versions after trainings, keeping the one in service and what rollback needs', async () => {
     const made: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -70,13 +81,7 @@ describe('ModelRegistry on disk', () => {
   });
 
   it('rolls back to the version in service before, also after a promotion by hand to an older one', async () => {
-    const made: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const v = await registry.publish('recommend', files(`R${i}`), { metrics: {}, data: {} });
-      await registry.promote('recommend', v.manifest.version);
-      made.push(v.manifest.version);
-    }
-    const [, b, c, d] = made;
+    const [, b, c, d] = await servedInTurn(4, 'R');
     // D in service; B put back by hand: a rollback undoes that (D), not B's training-time parent (A)
     await registry.promote('recommend', b!);
     expect((await registry.rollback('recommend')).manifest.version).toBe(d);
@@ -86,12 +91,7 @@ describe('ModelRegistry on disk', () => {
   });
 
   it('lets two processes prune at once: each version is deleted once, neither fails', async () => {
-    const made: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const v = await registry.publish('recommend', files(`V${i}`), { metrics: {}, data: {} });
-      await registry.promote('recommend', v.manifest.version);
-      made.push(v.manifest.version);
-    }
+    const made = await servedInTurn(8, 'V');
     const other = new ModelRegistry(root);
     const [a, b] = await Promise.all([registry.prune('recommend', { keep: 1 }), other.prune('recommend', { keep: 1 })]);
     expect([...a, ...b].sort()).toEqual(made.slice(0, 6));

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { appError } from '../errors/index.ts';
+import { appError, isAppError } from '../errors/index.ts';
 import { writeFileDurably } from '../fs/write-file-durably.ts';
 import { writeFolderAtomically, type FolderFile } from '../fs/write-folder-atomically.ts';
 import { versionsToPrune, type RetentionPolicy } from './retention-plan.ts';
@@ -231,8 +231,9 @@ export class ModelRegistry {
     // a rollback keeps what the restored version had replaced, so that a second one goes further back
     const replaced = opts.rollback || !previous || previous === version ? (target.manifest.replaced ?? null) : previous;
     await this.setStatus(kind, version, 'promoted', undefined, { replaced });
-    if (previous && previous !== version) await this.setStatus(kind, previous, 'retired').catch(() => undefined);
-    return this.get(kind, version);
+    // a previous version whose manifest is damaged (or gone) keeps no status; a failing disk still fails the call
+    if (previous && previous !== version) await this.setStatus(kind, previous, 'retired').catch(unlessUnreadable);
+    return { ...target, manifest: { ...target.manifest, status: 'promoted', replaced } };
   }
 
   /**
@@ -313,4 +314,10 @@ export class ModelRegistry {
   async ensureRoot(): Promise<void> {
     await mkdir(this.root, { recursive: true });
   }
+}
+
+/** Swallows the registry's "cannot read that version" errors; rethrows anything else. */
+function unlessUnreadable(err: unknown): void {
+  if (isAppError(err) && (err.code === 'REGISTRY_VERSION_CORRUPT' || err.code === 'REGISTRY_VERSION_NOT_FOUND')) return;
+  throw err;
 }

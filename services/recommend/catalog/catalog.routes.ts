@@ -1,5 +1,5 @@
-import { ApiRoutes, parseOr400 } from '../../../shared/http/index.ts';
-import { entityId, entityIdParams, itemSchema, postEventsBody, postEventsResponse, upsertItemsBody, upsertItemsResponse } from './catalog.schema.ts';
+import { ApiRoutes, entityId, parseOr400 } from '../../../shared/http/index.ts';
+import { entityIdParams, itemSchema, postEventsBody, postEventsResponse, upsertItemsBody, upsertItemsResponse } from './catalog.schema.ts';
 import type { CatalogService } from './catalog.service.ts';
 
 /** `PUT /v1/items`, `GET|DELETE /v1/items/:id`, `POST /v1/events`. */

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { entityId, wellFormed } from '../../../shared/http/index.ts';
 
-export { entityId };
-
 const attributeValue = z.union([wellFormed(z.string().max(2000)), z.number().finite(), z.boolean(), z.null()]);
 
 export const itemInput = z

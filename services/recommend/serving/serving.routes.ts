@@ -1,5 +1,5 @@
-import { ApiRoutes, parseOr400 } from '../../../shared/http/index.ts';
-import { entityId, entityIdParams } from '../catalog/catalog.schema.ts';
+import { ApiRoutes, entityId, parseOr400 } from '../../../shared/http/index.ts';
+import { entityIdParams } from '../catalog/catalog.schema.ts';
 import type { RecommendService } from './recommend.service.ts';
 import type { SearchService } from './search.service.ts';
 import { recommendationsQuery, recommendationsResponse, searchQuery, searchResponse, similarQuery, similarResponse } from './serving.schema.ts';

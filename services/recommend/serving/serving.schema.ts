@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityId } from '../catalog/catalog.schema.ts';
+import { entityId } from '../../../shared/http/index.ts';
 import { itemFilterQuery, withPriceRange } from '../ranking/item-filter.ts';
 
 const kParam = (max: number, def: number) => z.coerce.number().int().min(1).max(max).default(def);

@@ -60,12 +60,24 @@ async function serve(withWorkers: boolean): Promise<void> {
     // job metrics on the API's /metrics: one process, one scrape target
     inProcessWorkers = await composeWorkers(config, log, { metrics: api.metrics });
   }
-  const started = api.start().catch((err: unknown) => {
-    log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');
-  });
+  // Resolves with the error that makes serving pointless: an encoder that cannot be loaded
+  // (nothing loads it again, so the API would answer 503 for ever). Other start-up failures
+  // leave the routes that do not need the failed part serving.
+  const started = api.start().then(
+    () => undefined,
+    (err: unknown) => {
+      if (api.embedding.service.failure) {
+        const why = err instanceof Error ? err.message : String(err);
+        log.fatal({ err }, `the embedding model cannot be loaded (${why}); fix EMBED_MODEL and start again`);
+        return err;
+      }
+      log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');
+      return undefined;
+    },
+  );
   // in a cluster a process takes connections once its models are loaded, so that one
   // (re)starting never answers 503 while the others can serve
-  if (cluster.isWorker) await started;
+  if (cluster.isWorker && (await started)) process.exit(1);
   // not app.listen: express 5 calls its callback with a listen error too (port in use), which
   // would read as listening
   const server: Server = createServer(api.app);
@@ -85,7 +97,7 @@ async function serve(withWorkers: boolean): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ port, host: config.HOST }, `Affinity API listening on http://localhost:${port}`);
 
-  const stop = (signal: string) => {
+  const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight requests');
@@ -103,7 +115,7 @@ async function serve(withWorkers: boolean): Promise<void> {
         .then(workerDone)
         .finally(() => {
           log.info('stopped');
-          process.exit(0);
+          process.exit(exitCode);
         });
     });
     server.closeIdleConnections();
@@ -115,6 +127,7 @@ async function serve(withWorkers: boolean): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  void started.then((fatal) => fatal && stop('model loading failed', 1));
 
   api.auth
     .firstStartKey()

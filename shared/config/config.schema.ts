@@ -43,6 +43,13 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'not a time zone this runtime knows (an IANA name such as `UTC` or `Europe/Paris`)');
 
+/** What ioredis connects to: `redis://` or `rediss://` (TLS), a host, and at most a database number as the path. */
+const redisUrl = z.string().refine((v) => {
+  if (!URL.canParse(v)) return false;
+  const u = new URL(v);
+  return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '' && /^\/?(\d{1,5})?$/.test(u.pathname);
+}, 'must be redis://[user:password@]host[:port][/db] or rediss://… (TLS), db a number');
+
 const OPENABLE = ['health', 'metrics', 'docs'] as const;
 const isOpenable = (v: string): v is (typeof OPENABLE)[number] => (OPENABLE as readonly string[]).includes(v);
 const isOrigin = (v: string): v is string => v === '*' || (URL.canParse(v) && new URL(v).origin === v);
@@ -89,7 +96,7 @@ export const configSchema = z.object({
   CORS_ORIGINS: list(isOrigin, 'an origin (scheme://host[:port]) or *').default([]),
 
   /** Redis: queues, chat sessions, hot-reload signals. */
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and queue of this deployment (several can share one Redis). */
   REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default('affinity'),
   /** `npm start` runs the API and the workers: in one process, two processes, or the API only. */

@@ -35,6 +35,7 @@ const channel = (prefix: string) => `${prefix}:signals:models`;
 export class ModelSignals {
   private readonly pub: RedisClient;
   private readonly sub: RedisClient;
+  private closed = false;
 
   constructor(
     redisUrl: string,
@@ -83,10 +84,16 @@ export class ModelSignals {
       }
       Promise.resolve(onSignal(signal)).catch((err: unknown) => this.log.error({ err, signal }, 'model reload failed; the previous model stays'));
     });
-    await this.sub.connection.subscribe(channel(this.prefix));
+    try {
+      await this.sub.connection.subscribe(channel(this.prefix));
+    } catch (err) {
+      // closed before the subscription was made (a process stopping during its start): not a failure
+      if (!this.closed) throw err;
+    }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([this.pub.close(), this.sub.close()]);
   }
 }

@@ -144,7 +144,15 @@ function wrap(err: unknown, sql: string): never {
  * @example const db = openSqlite({ file: 'data/affinity.db' })
  */
 export function openSqlite(opts: SqliteOptions): SqlDatabase {
-  if (opts.file !== ':memory:') mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
+  if (opts.file !== ':memory:') {
+    const dir = path.dirname(path.resolve(opts.file));
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'EEXIST' || (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'a file is in the way' : err instanceof Error ? err.message : String(err);
+      throw appError('STORAGE_FAILED', `cannot create the database folder ${dir} (AFFINITY_DATA_DIR or DATABASE_FILE): ${why}`, { folder: dir }, err);
+    }
+  }
   let raw: BetterSqlite3.Database;
   try {
     raw = new BetterSqlite3(opts.file);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -25,6 +25,15 @@ describe('storage contract on SQLite', () => {
   storageContract({
     dialect: 'sqlite',
     fresh: async () => ({ DATABASE_FILE: path.join(root, `test-${++n}`, 'affinity.db') }),
+  });
+
+  it('says which folder it cannot create when a file stands where the data folder should be', () => {
+    const dataDir = path.join(root, 'a-file');
+    writeFileSync(dataDir, 'not a folder');
+    expect(() => openSqlite({ file: path.join(dataDir, 'affinity.db') })).toThrow(
+      expect.objectContaining({ code: 'STORAGE_FAILED', message: expect.stringContaining(`cannot create the database folder ${dataDir}`) }),
+    );
+    expect(readFileSync(dataDir, 'utf8')).toBe('not a folder');
   });
 
   // Two connections to one file stand for two processes (two API processes, or the API and a

@@ -41,6 +41,9 @@ describe('loadConfig', () => {
     ['NIGHTLY_TZ', 'Mars/Olympus'],
     ['HTTP_BODY_LIMIT', 'abc'],
     ['HTTP_BODY_LIMIT', '0'],
+    ['REDIS_URL', 'redis://127.0.0.1:6379/abc'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['REDIS_URL', '127.0.0.1:6379'],
   ])('refuses %s=%j at boot, not when the worker or the server first uses it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
   });
@@ -49,5 +52,8 @@ describe('loadConfig', () => {
     const c = loadConfig({ NIGHTLY_CRON: '15 4 * * 1-5', RETENTION_CRON: 'off', NIGHTLY_TZ: 'Europe/Paris', HTTP_BODY_LIMIT: '512kb' });
     expect([c.NIGHTLY_CRON, c.RETENTION_CRON, c.NIGHTLY_TZ, c.HTTP_BODY_LIMIT]).toEqual(['15 4 * * 1-5', 'off', 'Europe/Paris', '512kb']);
     expect(loadConfig({ HTTP_BODY_LIMIT: '1048576' }).HTTP_BODY_LIMIT).toBe('1048576');
+    for (const url of ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379/3', 'rediss://user:secret@cache.internal:6380/0', 'redis://[::1]:6379/']) {
+      expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
+    }
   });
 });

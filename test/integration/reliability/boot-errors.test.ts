@@ -1,0 +1,68 @@
+// Mistakes an operator makes in the environment stop `affinity serve` at boot with a line that
+// names the setting, instead of a stack trace or an API that stays up and is never ready.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnAffinity, systemEnv } from '../../support/affinity-process.ts';
+import { freePort, testRedis, type TestRedis } from '../../support/redis.ts';
+
+describe('boot errors of affinity serve', () => {
+  let dataDir: string;
+  let redis: TestRedis;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'affinity-boot-'));
+    redis = await testRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const serve = async (env: Record<string, string>) => {
+    const proc = spawnAffinity(['serve'], { ...systemEnv(dataDir, redis.url), PORT: String(await freePort()), HOST: '127.0.0.1', ...env });
+    const { code } = await proc.exited;
+    return { code, output: proc.output() };
+  };
+
+  it('an EMBED_MODEL that is neither a folder nor a model id: exits 1 naming it, after listening', { timeout: 60_000 }, async () => {
+    const { code, output } = await serve({ EMBED_MODEL: path.join(dataDir, 'no-such-model'), LOG_LEVEL: 'info' });
+    expect(code).toBe(1);
+    const lines = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { code?: string } });
+    expect(lines.some((l) => l.msg.startsWith('Affinity API listening'))).toBe(true);
+    const fatal = lines.find((l) => l.level === 60);
+    expect(fatal?.err?.code).toBe('EMBED_MODEL_NOT_FOUND');
+    expect(fatal?.msg).toMatch(/^the embedding model cannot be loaded \(EMBED_MODEL "[^"]*no-such-model" is neither a folder nor a Hugging Face model id\)/);
+    expect(lines.at(-1)?.msg).toBe('stopped');
+    // a clean stop: nothing else went wrong on the way out
+    expect(lines.filter((l) => l.level >= 40 && l !== fatal)).toEqual([]);
+  });
+
+  it('a model folder without the encoder files: exits 1 naming what is missing', { timeout: 60_000 }, async () => {
+    const folder = path.join(dataDir, 'empty-model');
+    await mkdir(folder);
+    const { code, output } = await serve({ EMBED_MODEL: folder });
+    expect(code).toBe(1);
+    expect(output).toContain(`${folder} has no`);
+  });
+
+  it('a REDIS_URL whose database is not a number: CONFIG_INVALID before anything starts', async () => {
+    const { code, output } = await serve({ REDIS_URL: 'redis://127.0.0.1:6379/abc' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/^error CONFIG_INVALID: invalid configuration:\n {2}REDIS_URL: must be redis:\/\//m);
+    expect(output).not.toContain('    at ');
+  });
+
+  it('a file where the data folder should be: STORAGE_FAILED naming the folder, and the file untouched', async () => {
+    const file = path.join(dataDir, 'a-file');
+    await writeFile(file, 'keep me');
+    const { code, output } = await serve({ AFFINITY_DATA_DIR: file });
+    expect(code).toBe(1);
+    expect(output).toContain(`error STORAGE_FAILED: cannot create the database folder ${file}`);
+    expect(await readFile(file, 'utf8')).toBe('keep me');
+  });
+});

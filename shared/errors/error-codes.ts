@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'The route does not take this method' },
   INTERNAL: { status: 500, message: 'Internal error' },
   NOT_READY: { status: 503, message: 'The service is starting and not ready yet' },
 

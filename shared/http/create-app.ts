@@ -7,6 +7,7 @@ import type { MetricsRegistry } from '../metrics/index.ts';
 import { accessGate, type AccessControl } from './access-gate.ts';
 import { isApiRoutes, type ApiRoutes } from './api-routes.ts';
 import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
 import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from './openapi-document.ts';
 import { openApiRoutes } from './openapi.routes.ts';
 import { probeRoutes, type ReadinessCheck } from './probe.routes.ts';
@@ -106,6 +107,7 @@ export function createApp(opts: AppOptions): Express {
     } else next();
   });
   for (const router of opts.routers) app.use(isApiRoutes(router) ? router.router : router);
+  app.use(...methodNotAllowed(documented));
   app.use(notFoundHandler);
   app.use(errorMiddleware(opts.log));
   return app;

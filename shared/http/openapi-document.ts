@@ -37,7 +37,7 @@ const packageVersion = (): string => {
 const DESCRIPTION = [
   'Self-hosted recommendations and customer-service NLP: embeddings (OpenAI-compatible), catalog, recommendations and search, knowledge base, chat, classification, and the admin routes for models and jobs.',
   '',
-  'Every error is answered as `{ "error": { "code", "message", "details"? } }`; the codes are stable (docs/errors.md lists them all). Each operation lists the codes it can answer per status. An unknown route answers 404 `ROUTE_NOT_FOUND`.',
+  'Every error is answered as `{ "error": { "code", "message", "details"? } }`; the codes are stable (docs/errors.md lists them all). Each operation lists the codes it can answer per status. An unknown route answers 404 `ROUTE_NOT_FOUND`; a known path with a method its route does not take, 405 `METHOD_NOT_ALLOWED` with an `Allow` header.',
   '',
   'Generated at start-up from the zod schemas that validate the requests. Served but not described (listed under `x-undocumented`): the Bull Board queue dashboard (HTML) at `/admin/queues`, and the scripts and styles of the HTML pages.',
 ].join('\n');

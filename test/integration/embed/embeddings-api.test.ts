@@ -220,7 +220,17 @@ describe('POST /v1/embeddings (tiny encoder, in process)', () => {
     it('an unknown route → 404 ROUTE_NOT_FOUND', async () => {
       expectErrorBody(await request(api.app).get('/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
       expectErrorBody(await request(api.app).post('/v1/embedding').send({ input: 'hi' }), 404, 'ROUTE_NOT_FOUND');
-      expectErrorBody(await request(api.app).get('/v1/embeddings'), 404, 'ROUTE_NOT_FOUND');
+    });
+
+    it('a route with a method it does not take → 405 METHOD_NOT_ALLOWED with Allow', async () => {
+      const get = await request(api.app).get('/v1/embeddings');
+      expect(expectErrorBody(get, 405, 'METHOD_NOT_ALLOWED').details).toEqual({ allowed: ['POST'] });
+      expect(get.headers.allow).toBe('POST');
+      const put = await request(api.app).put('/readyz');
+      expectErrorBody(put, 405, 'METHOD_NOT_ALLOWED');
+      expect(put.headers.allow).toBe('GET, HEAD');
+      // the path's own method still works, and HEAD of a GET route is not refused
+      expect((await request(api.app).head('/healthz')).status).toBe(200);
     });
 
     it('a rejected request changes nothing: tokens and cache lookups stay put, the next valid request works', async () => {

@@ -59,10 +59,10 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
       workers = await composeWorkers({ ...config, NIGHTLY_CRON: 'off' }, createLogger({ level: 'warn', name: 'affinity-worker' }));
     }
     const started = performance.now();
-    const id = await queue.enqueue(name, parsed.data as never);
-    progress(`queued ${name} as job ${id}`);
+    const { id, deduplicated } = await queue.submit(name, parsed.data as never);
+    progress(deduplicated ? `${name} with this payload is already waiting as job ${id}: not queued twice` : `queued ${name} as job ${id}`);
     if (!o.wait) {
-      printResult({ id, name, state: 'queued' }, o, () => `job ${id} (${name}) queued; follow it with \`affinity jobs status ${id}\``);
+      printResult({ id, name, state: 'queued', deduplicated }, o, () => `job ${id} (${name}) queued; follow it with \`affinity jobs status ${id}\``);
       return;
     }
     if (!o.work && (await queue.queue(QUEUE_OF[name]).getWorkersCount()) === 0) {

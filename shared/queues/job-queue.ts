@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import { appError, isAppError } from '../errors/index.ts';
 import { JOB_NAMES, QUEUE_OF, type JobName, type JobPayloads, type JobProgress, type QueueName } from './job-catalog.ts';
@@ -68,6 +69,17 @@ function publicId(queue: QueueName, bullId: string): string {
 function parsePublicId(id: string): { queue: QueueName; bullId: string } | undefined {
   const m = /^(refresh|train)-(.+)$/.exec(id);
   return m ? { queue: `affinity-${m[1]}` as QueueName, bullId: m[2]! } : undefined;
+}
+
+/** The mark of a job while it waits: its name and a digest of its payload, keys sorted. */
+function deduplicationId(name: JobName, payload: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return `${name}:${createHash('sha256').update(JSON.stringify(canonical(payload) ?? null)).digest('base64url')}`;
 }
 
 /** Retries with exponential backoff for transient failures; history kept for inspection. */
@@ -141,15 +153,29 @@ export class JobQueue {
     return [...this.queues.values()];
   }
 
-  /**
-   * Adds a job. A `jobId` makes it idempotent: a second enqueue with the same id is a no-op
-   * while the first is kept.
-   */
+  /** Adds a job (see {@link submit}) and returns its id. */
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts: JobsOptions = {}): Promise<string> {
+    return (await this.submit(name, payload, opts)).id;
+  }
+
+  /**
+   * Adds a job, unless the same job (same name, same payload) is already waiting: then that one
+   * is the answer (`deduplicated`), since it will read the data as it is when it starts. A job
+   * already running does not count (its worker drops the mark when it starts, see
+   * job-worker.ts), so a request made during a run gets a run of its own after it. A `jobId`
+   * in `opts` replaces this with BullMQ's own idempotence (a no-op while that id is kept).
+   */
+  async submit<N extends JobName>(name: N, payload: JobPayloads[N], opts: JobsOptions = {}): Promise<{ id: string; deduplicated: boolean }> {
     try {
       const queue = await this.started(QUEUE_OF[name], `enqueue ${name}`);
-      const job = await withinTime(`enqueue ${name}`, queue.add(name, payload, { ...DEFAULTS, ...opts }));
-      return publicId(QUEUE_OF[name], job.id!);
+      const dedup = opts.jobId === undefined ? { id: deduplicationId(name, payload) } : undefined;
+      if (dedup) {
+        const waiting = await withinTime(`enqueue ${name}`, queue.getDeduplicationJobId(dedup.id));
+        if (waiting) return { id: publicId(QUEUE_OF[name], waiting), deduplicated: true };
+      }
+      // deduplicated here too: two requests at once both found none waiting
+      const job = await withinTime(`enqueue ${name}`, queue.add(name, payload, { ...DEFAULTS, ...(dedup ? { deduplication: dedup } : {}), ...opts }));
+      return { id: publicId(QUEUE_OF[name], job.id!), deduplicated: false };
     } catch (err) {
       if (isAppError(err)) throw err;
       throw appError('QUEUE_UNAVAILABLE', `could not enqueue ${name}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);

@@ -48,6 +48,8 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
         const handler = opts.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
         if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
         const log = opts.log.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+        // from now on the same job asked for again is a new job: this run may have read its data already
+        if (job.deduplicationId) await job.removeDeduplicationKey();
         const ctx: JobContext = {
           jobId: job.id!,
           attempt: job.attemptsMade + 1,

@@ -47,7 +47,7 @@ export function jobsRouter(queue: JobQueue): ApiRoutes {
       {
         operationId: `run-${name}`.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase()),
         summary: SUMMARIES[name],
-        description: 'Queued now; a worker runs it. Follow it with `GET /v1/admin/jobs/{id}`.',
+        description: 'Queued now; a worker runs it. Follow it with `GET /v1/admin/jobs/{id}`. The same job (same payload) already waiting is not queued twice: the answer names that one, with `deduplicated: true`.',
         body: payloads[name],
         // a job whose payload has defaults for everything can be sent with no body
         bodyRequired: !payloads[name].safeParse({}).success,
@@ -56,8 +56,8 @@ export function jobsRouter(queue: JobQueue): ApiRoutes {
       },
       async (req, res) => {
         const payload = parseOr400(payloads[name], req.body ?? {});
-        const id = await queue.enqueue(name, payload as never);
-        res.status(202).json({ id, name, state: 'queued' });
+        const { id, deduplicated } = await queue.submit(name, payload as never);
+        res.status(202).json({ id, name, state: 'queued', deduplicated });
       },
     );
   }

@@ -10,6 +10,8 @@ export const jobQueuedResponse = z.strictObject({
   id: z.string(),
   name: z.enum(JOB_NAMES),
   state: z.literal('queued'),
+  /** True when the same job (same name and payload) was already waiting: `id` is that job. */
+  deduplicated: z.boolean(),
 });
 
 export const jobIdParam = z.string().min(1).max(128);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
 import { createLogger, type Logger } from '../../shared/logging/logger.ts';
-import { runApiCluster, withMallocDefaults } from '../../shared/process/index.ts';
+import { runApiCluster, superviseChild, withMallocDefaults, type SupervisedChild } from '../../shared/process/index.ts';
 import { composeApi } from '../compose-api.ts';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'affinity.mjs');
@@ -14,18 +13,18 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'af
 /**
  * The workers in a process of their own: a long training run never slows a request. It gets a
  * process group of its own, so that Ctrl-C in a terminal reaches only this process, which then
- * sends it one SIGTERM (a second signal would make it drop the job in hand).
+ * sends it one SIGTERM (a second signal would make it drop the job in hand). If it dies on its
+ * own it is started again (a job it held is handed back by BullMQ's stall check).
  */
-function spawnWorkerProcess(log: Logger, stopping: () => boolean): { child: ChildProcess; exited: Promise<void> } {
-  // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
-  const child = spawn(process.execPath, [CLI, 'work'], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: withMallocDefaults(process.env), detached: true });
-  const exited = new Promise<void>((resolve) => {
-    child.on('exit', (code, signal) => {
-      if (!stopping()) log.error({ code, signal }, 'the worker process exited; jobs wait until a worker runs');
-      resolve();
-    });
+function superviseWorkerProcess(log: Logger): SupervisedChild {
+  return superviseChild({
+    command: process.execPath,
+    args: [CLI, 'work'],
+    // an IPC channel, so that the worker stops when this process dies without telling it (SIGKILL)
+    spawnOptions: { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: withMallocDefaults(process.env), detached: true },
+    name: 'worker',
+    log,
   });
-  return { child, exited };
 }
 
 /**
@@ -38,16 +37,16 @@ async function serve(withWorkers: boolean): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.LOG_LEVEL, pii: config.PII_REDACT });
   let stopping = false;
-  let workerProcess: { child: ChildProcess; exited: Promise<void> } | undefined;
+  let workerProcess: SupervisedChild | undefined;
   let inProcessWorkers: { close(): Promise<void> } | undefined;
-  if (withWorkers && config.START_MODE === 'two-processes') workerProcess = spawnWorkerProcess(log, () => stopping);
+  if (withWorkers && config.START_MODE === 'two-processes') workerProcess = superviseWorkerProcess(log);
   if (config.API_PROCESSES > 1 && cluster.isPrimary) {
     const api = runApiCluster({ processes: config.API_PROCESSES, exec: CLI, args: ['serve'], log });
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       // the worker finishes its job even after this process has exited
-      workerProcess?.child.kill('SIGTERM');
+      workerProcess?.stop('SIGTERM');
       api.stop(signal);
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
@@ -101,12 +100,12 @@ async function serve(withWorkers: boolean): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight requests');
-    workerProcess?.child.kill('SIGTERM');
+    workerProcess?.stop('SIGTERM');
     // the worker process finishes the job in hand first (minutes, for a training run): wait for it
     const workerDone = () => {
       if (!workerProcess) return Promise.resolve();
       log.info('waiting for the worker process to finish its current job');
-      return workerProcess.exited;
+      return workerProcess.exited();
     };
     let drained = false;
     server.close(() => {

@@ -55,7 +55,7 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('becomes ready, prints an admin key once, embeds with it, logs the offline encoder, and exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
+  it('becomes ready, prints an admin key once, embeds with it, logs the offline encoder, restarts a killed worker, and exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
     await until('/readyz to answer 200', 60_000, async () => {
       if (child!.exitCode !== null) throw new Error(`exited early (${child!.exitCode}): ${stderr}`);
       return (await fetch(`${base}/readyz`)).status === 200;
@@ -92,15 +92,29 @@ describe('npm start (node bin/affinity.mjs start)', () => {
     );
 
     // the worker process `start` spawned runs with a fixed malloc mmap threshold
+    const workerPid = () => {
+      const children = readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('work'));
+    };
     let worker: string | undefined;
     if (process.platform === 'linux') {
-      const children = readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      worker = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('work'));
+      worker = workerPid();
       expect(worker).toBeDefined();
       expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
     }
 
-    await until('the worker process to run', 30_000, async () => logLines().some((l) => l.msg === 'workers running'));
+    const running = () => logLines().filter((l) => l.msg === 'workers running').length;
+    await until('the worker process to run', 30_000, async () => running() === 1);
+    if (worker) {
+      // a worker that dies on its own is started again
+      process.kill(Number(worker), 'SIGKILL');
+      await until('a new worker process', 30_000, async () => running() === 2);
+      expect(logLines().some((l) => l.msg.startsWith('the worker process exited; starting another in') && l.signal === 'SIGKILL')).toBe(true);
+      const replacement = workerPid();
+      expect(replacement).toBeDefined();
+      expect(replacement).not.toBe(worker);
+      worker = replacement;
+    }
     child!.kill('SIGTERM');
     const exit = await Promise.race([
       exited,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { catalogMigrations } from '../../services/recommend/catalog/catalog.migrations.ts';
 import { CatalogRepository } from '../../services/recommend/catalog/catalog.repository.ts';
 import { importMovieLens } from '../../services/recommend/catalog/import-movielens.ts';
+import { announceToServers } from '../../shared/cli/announce.ts';
 import { printResult } from '../../shared/cli/json-output.ts';
 import { progressBar } from '../../shared/cli/progress-bar.ts';
 import { loadConfig } from '../../shared/config/index.ts';
@@ -19,11 +20,12 @@ export function registerImportCommands(program: Command): void {
       const config = loadConfig();
       const dir = o.data || path.join(config.AFFINITY_SHARED_DIR, 'data', 'movielens-100k');
       const db = openDatabase(config);
+      const started = performance.now();
+      let result: Awaited<ReturnType<typeof importMovieLens>>;
       try {
         await db.migrate(catalogMigrations);
-        const started = performance.now();
         const bars = new Map<string, ReturnType<typeof progressBar>>();
-        const result = await importMovieLens(new CatalogRepository(db), dir, (p) => {
+        result = await importMovieLens(new CatalogRepository(db), dir, (p) => {
           let bar = bars.get(p.stage);
           if (!bar) {
             for (const b of bars.values()) b.stop();
@@ -32,10 +34,18 @@ export function registerImportCommands(program: Command): void {
           bar.update(p.done);
         });
         for (const b of bars.values()) b.stop();
-        const seconds = Math.round((performance.now() - started) / 10) / 100;
-        printResult({ ...result, dir, seconds }, o, () => `imported ${result.items} items and ${result.events} new events (${result.duplicates} already there) from ${dir} in ${seconds} s`);
       } finally {
         await db.close();
       }
+      // running API processes rebuild their catalog index (search, similar items) from the database
+      const announced = await announceToServers(config, { kind: 'catalog-index', version: new Date().toISOString(), action: 'promoted' });
+      const seconds = Math.round((performance.now() - started) / 10) / 100;
+      printResult({ ...result, dir, seconds, announced }, o, () =>
+        [
+          `imported ${result.items} items and ${result.events} new events (${result.duplicates} already there) from ${dir} in ${seconds} s`,
+          announced ? 'running API processes reindex the catalog now' : 'Redis did not answer: running API processes pick the catalog up on their next start',
+          'recommendations use the new events once a model is trained on them: `npx affinity jobs run train-recommend --wait` (or the nightly run)',
+        ].join('\n'),
+      );
     });
 }

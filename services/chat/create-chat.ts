@@ -10,7 +10,7 @@ import { chatMigrations } from './chat.migrations.ts';
 import { chatPersonalData } from './chat-personal-data.ts';
 import { dialogRouter } from './dialog/dialog.routes.ts';
 import { DialogService, type ProductPort } from './dialog/dialog.service.ts';
-import { listOf, phraseMatcher } from './dialog/normalize.ts';
+import { listOf, phraseMatcher, withoutPhrases } from './dialog/normalize.ts';
 import { smallTalkMatcher } from './dialog/small-talk.ts';
 import { FeedbackRepository } from './feedback/feedback.repository.ts';
 import { KbRepository } from './kb/kb.repository.ts';
@@ -84,6 +84,7 @@ export function createChat(config: Config, deps: ChatDeps): ChatModule {
       negativeMinConfidence: config.CHAT_NEGATIVE_MIN_CONFIDENCE,
       asksForHuman: phraseMatcher(config.CHAT_HANDOFF_KEYWORDS),
       asksForSuggestions: phraseMatcher(config.CHAT_RECOMMEND_KEYWORDS),
+      withoutSuggestionPhrases: withoutPhrases(config.CHAT_RECOMMEND_KEYWORDS),
       smallTalk: smallTalkMatcher({ greeting: config.CHAT_SMALL_TALK_GREETINGS, thanks: config.CHAT_SMALL_TALK_THANKS, goodbye: config.CHAT_SMALL_TALK_GOODBYES }),
       recommendK: config.CHAT_RECOMMEND_K,
       productMinMatch: config.CHAT_PRODUCT_MIN_MATCH,

@@ -12,7 +12,7 @@ import { decide, type Decision, type DialogAction, type DialogReason, type Polic
 import { normalizeMessage } from './normalize.ts';
 import { clarifyReply, handoffReply, recommendReply, smallTalkReply } from './replies.ts';
 import type { SmallTalk } from './small-talk.ts';
-import { extractPatternSlots, productQuery, productSlot, type ProductHit, type Slots } from './slot-extractor.ts';
+import { extractPatternSlots, productQuery, productSlot, suggestionQuery, type ProductHit, type Slots } from './slot-extractor.ts';
 import { placeholderValues, storedSlots } from './slot-values.ts';
 
 /** The catalog as the dialog sees it (the recommend service, called in process). */
@@ -28,6 +28,8 @@ export interface DialogOptions {
   negativeMinConfidence: number;
   asksForHuman: (text: string) => boolean;
   asksForSuggestions: (text: string) => boolean;
+  /** The message without the phrases asksForSuggestions finds. */
+  withoutSuggestionPhrases: (text: string) => string;
   smallTalk: (text: string) => SmallTalk | undefined;
   recommendK: number;
   productMinMatch: number;
@@ -156,7 +158,7 @@ export class DialogService {
       const userId = input.user_id ?? state.user_id;
       const slots: Slots = { ...state.slots, ...found };
       const decision = decide(state, signals, this.opts.rules);
-      const out = await this.respond(decision, text, intent!, slots, products, userId ?? `chat-session:${id}`);
+      const out = await this.respond(decision, text, intent!, slots, userId ?? `chat-session:${id}`);
       const now = Date.now();
       // the reply is built from the raw message and slots; the transcript keeps them masked
       const stored = this.deps.redact(input.text.trim());
@@ -225,7 +227,6 @@ export class DialogService {
     text: string,
     intent: Prediction,
     slots: Slots,
-    products: readonly ProductHit[],
     userId: string,
   ): Promise<{ action: DialogAction; reason: DialogReason; reply: string; sources: Source[] }> {
     switch (d.action) {
@@ -234,7 +235,10 @@ export class DialogService {
       case 'handoff':
         return { action: 'handoff', reason: d.reason, reply: handoffReply(d.reason), sources: [] };
       case 'recommend': {
-        let items = products.filter((p) => p.lexical).slice(0, this.opts.recommendK);
+        // the products the request names, searched without its words of asking
+        const asked = suggestionQuery(text, this.opts.withoutSuggestionPhrases);
+        const named = asked === '' ? [] : await this.searchProducts(asked);
+        let items = named.filter((p) => p.lexical).slice(0, this.opts.recommendK);
         if (items.length === 0 && this.deps.products) items = await this.deps.products.recommendFor(userId, this.opts.recommendK);
         return {
           action: 'recommend',

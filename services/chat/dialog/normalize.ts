@@ -20,14 +20,28 @@ export function normalizeMessage(text: string): string {
  * @example phraseMatcher('human,real person')('Can I talk to a real person?') // true
  */
 export function phraseMatcher(phrases: string): (text: string) => boolean {
+  const re = phrasePattern(phrases, 'iu');
+  return re ? (text) => re.test(text) : () => false;
+}
+
+/**
+ * `text` with every one of the comma-separated `phrases` taken out (as {@link phraseMatcher}
+ * finds them), each replaced by a space.
+ * @example withoutPhrases('recommend,any ideas')('Can you recommend a good book?') // 'Can you  a good book?'
+ */
+export function withoutPhrases(phrases: string): (text: string) => string {
+  const re = phrasePattern(phrases, 'giu');
+  return re ? (text) => text.replace(re, (_m, lead: string) => `${lead} `) : (text) => text;
+}
+
+function phrasePattern(phrases: string, flags: string): RegExp | undefined {
   const list = phrases
     .split(',')
     .map((p) => p.trim().toLowerCase())
     .filter(Boolean);
-  if (list.length === 0) return () => false;
+  if (list.length === 0) return undefined;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${list.map((p) => p.split(/\s+/).map(escape).join('\\s+')).join('|')})[\\p{L}\\p{N}]*`, 'iu');
-  return (text) => re.test(text);
+  return new RegExp(`(^|[^\\p{L}\\p{N}])(?:${list.map((p) => p.split(/\s+/).map(escape).join('\\s+')).join('|')})[\\p{L}\\p{N}]*`, flags);
 }
 
 /** A comma-separated list as a set. */

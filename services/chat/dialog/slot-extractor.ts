@@ -81,6 +81,25 @@ export function productQuery(text: string): string {
   return text.replace(new RegExp(EMAIL.source, 'gu'), ' ');
 }
 
+/** Words of asking, not of what is asked for: "can you suggest something good like …". */
+const REQUEST_WORDS = new Set(
+  'can could would should do does did please me us some something anything any one ones thing things give show find want need looking look get buy what which good nice great best like similar else other more idea ideas help maybe perhaps also'.split(' '),
+);
+
+/**
+ * What a request for suggestions asks for: the message without e-mail addresses, without the
+ * phrases that made it a request (`strip`, from CHAT_RECOMMEND_KEYWORDS) and without words of
+ * asking. Empty when nothing is left ("can you recommend something?"): then no product is
+ * named, and the suggestions are the recommender's for the user. Before, any shared word
+ * counted, and "can you recommend…" offered "I Can't Sleep".
+ * @example suggestionQuery('Can you recommend something like Star Wars?', withoutPhrases('recommend')) // 'star wars'
+ */
+export function suggestionQuery(text: string, strip: (text: string) => string): string {
+  return terms(strip(productQuery(text)))
+    .filter((t) => !REQUEST_WORDS.has(t))
+    .join(' ');
+}
+
 /**
  * The product a message names: a catalog search hit found by shared words whose title's words
  * (numbers aside) appear in the message at least `minMatch` of the time; the best covered wins.

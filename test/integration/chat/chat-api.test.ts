@@ -149,6 +149,11 @@ describe('chat API', () => {
       expect(byWords).toMatchObject({ action: 'recommend', reason: 'suggestions_requested' });
       expect(byWords.sources[0]).toMatchObject({ kind: 'product', id: 'shoe-1', title: 'Trail Running Shoe', price: 89 });
       expect(byWords.reply).toContain('Trail Running Shoe (89)');
+      // words of asking name no product: "can" is not the watering can
+      const vague = await say(s, 'Can you recommend something good?');
+      expect(vague).toMatchObject({ action: 'recommend', reason: 'suggestions_requested' });
+      expect(vague.sources.map((p) => p.id).slice(0, 2)).toEqual(['mug-1', 'book-1']);
+      expect((await say(s, 'can you suggest a watering can')).sources[0]).toMatchObject({ id: 'can-1' });
       // no product words: the recommend service's list for this (new) shopper, most bought first
       const byIntent = await say(s, 'what would be a good gift for my dad');
       expect(byIntent).toMatchObject({ action: 'recommend', intent: 'ask_suggestions' });

@@ -163,4 +163,6 @@ export const CATALOG = [
   { id: 'pan-1', title: 'Frying Pan', description: 'A non-stick frying pan', category: 'Kitchen', price: 35 },
   { id: 'book-1', title: 'Mystery Novel', description: 'A gripping mystery novel', category: 'Books', price: 15 },
   { id: 'book-2', title: 'Cook Book', description: 'Recipes for every day', category: 'Books', price: 25 },
+  // a title made of a word people ask with ("can you…")
+  { id: 'can-1', title: 'Watering Can', description: 'A galvanised watering can', category: 'Garden', price: 19 },
 ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listOf, normalizeMessage, phraseMatcher } from '../../../services/chat/dialog/normalize.ts';
+import { listOf, normalizeMessage, phraseMatcher, withoutPhrases } from '../../../services/chat/dialog/normalize.ts';
+import { suggestionQuery } from '../../../services/chat/dialog/slot-extractor.ts';
 
 describe('normalizeMessage', () => {
   it('folds Unicode forms, quotes, dashes, control characters and spacing', () => {
@@ -27,6 +28,33 @@ describe('phraseMatcher', () => {
     expect(phraseMatcher(' , ')('anything')).toBe(false);
     expect(phraseMatcher('c++')('I code in c++ daily')).toBe(true);
     expect(phraseMatcher('c++')('I code in c daily')).toBe(false);
+  });
+});
+
+describe('withoutPhrases', () => {
+  const strip = withoutPhrases('recommend,suggest,any ideas,what should i buy');
+  // spaces collapsed: where a phrase was, there is a space
+  const stripped = (text: string) => strip(text).replace(/\s+/g, ' ').trim();
+  it('takes out every phrase phraseMatcher finds, suffix included, and leaves the rest', () => {
+    expect(stripped('Any ideas? Can you SUGGEST shoes, or recommend boots?')).toBe('? Can you shoes, or boots?');
+    expect(stripped('what should I buy for my dad')).toBe('for my dad');
+    expect(stripped('a recommendation letter')).toBe('a letter');
+    expect(strip('nothing to take out')).toBe('nothing to take out');
+    expect(withoutPhrases('')('as is')).toBe('as is');
+  });
+});
+
+describe('suggestionQuery', () => {
+  const strip = withoutPhrases('recommend,suggest,any ideas');
+  it('keeps what the request asks for, without its words of asking', () => {
+    expect(suggestionQuery('Can you recommend something like Star Wars?', strip)).toBe('star war');
+    expect(suggestionQuery('could you suggest some running shoes please', strip)).toBe('running shoe');
+    expect(suggestionQuery('can you suggest a watering can', strip)).toBe('watering');
+    expect(suggestionQuery('recommend a gift for john.doe@example.com', strip)).toBe('gift');
+  });
+  it('is empty when only asking is left', () => {
+    expect(suggestionQuery('Can you recommend something good?', strip)).toBe('');
+    expect(suggestionQuery('any ideas?', strip)).toBe('');
   });
 });
 

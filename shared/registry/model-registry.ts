@@ -38,6 +38,21 @@ const KIND = /^[a-z][a-z0-9-]{0,63}$/;
 const VERSION = /^v\d{8}T\d{9}-[0-9a-f]{6}$/;
 const MANIFEST = 'manifest.json';
 const CURRENT = 'CURRENT';
+/** The versions put in service, oldest first, the current one last: what rollbacks walk back through. */
+const HISTORY = 'HISTORY';
+/** Entries HISTORY keeps: rollbacks further back than this are not needed. */
+const HISTORY_LIMIT = 100;
+
+/**
+ * The service history as it must be with `current` in service: anything after its last entry
+ * is dropped (a promotion that a crash stopped between HISTORY and CURRENT), and it is added
+ * when missing (a registry from before HISTORY was kept, or a rollback a crash stopped).
+ */
+function historyEndingAt(history: readonly string[], current: string | undefined): string[] {
+  if (!current) return [...history];
+  const at = history.lastIndexOf(current);
+  return at >= 0 ? history.slice(0, at + 1) : [...history, current];
+}
 /** What a reload compares with the served version when the CURRENT file names none (it then falls back). */
 export const UNREADABLE_CURRENT = '(unreadable)';
 /** A version folder on its way out: renamed first (atomic, and no longer a version), then deleted. */
@@ -227,6 +242,12 @@ export class ModelRegistry {
     await this.verify(target); // a damaged version never becomes current
     // a damaged CURRENT (or previous manifest) must not stop the promotion that repairs it
     const previous = await this.currentVersionName(kind).catch(() => undefined);
+    // the history first: a crash before CURRENT changes leaves an entry that the next reading drops
+    if (!opts.rollback) {
+      const history = historyEndingAt(await this.readHistory(kind), previous);
+      if (history.at(-1) !== version) history.push(version);
+      await this.writeHistory(kind, history);
+    }
     await replaceFileDurably(path.join(this.root, kind, CURRENT), `${version}\n`);
     // a rollback keeps what the restored version had replaced, so that a second one goes further back
     const replaced = opts.rollback || !previous || previous === version ? (target.manifest.replaced ?? null) : previous;
@@ -237,9 +258,11 @@ export class ModelRegistry {
   }
 
   /**
-   * Puts back the version that was in service before the current one (the one its promotion
-   * replaced; for versions promoted before that was recorded, its parent or the newest earlier
-   * retired version) and returns it.
+   * Puts back the version that was in service before the current one and returns it: the
+   * previous entry of the service history (HISTORY), so that rollbacks walk back through what
+   * was served, in the order it was served, and a promotion by hand is undone like any other.
+   * Entries whose version is gone (pruned) or damaged are passed over. For a registry without a
+   * history, the version the current one replaced, its parent, or the newest earlier retired one.
    */
   async rollback(kind: string): Promise<ModelVersion> {
     const name = await this.currentVersionName(kind);
@@ -247,13 +270,34 @@ export class ModelRegistry {
     // a current version whose manifest is damaged can still be rolled back from (to the newest earlier one)
     const current = await this.get(kind, name).catch(() => undefined);
     const all = await this.list(kind);
-    const retired = (v: string | null | undefined) => (v ? all.find((x) => x.manifest.version === v && x.manifest.status === 'retired') : undefined);
-    const earlier = all.filter((v) => v.manifest.version < name && v.manifest.status === 'retired');
-    const target = retired(current?.manifest.replaced) ?? (current?.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined) ?? earlier.at(-1);
+    const usable = (v: string | null | undefined) => (v && v !== name ? all.find((x) => x.manifest.version === v && x.manifest.status !== 'candidate') : undefined);
+    const history = historyEndingAt(await this.readHistory(kind), name).slice(0, -1);
+    let target: ModelVersion | undefined;
+    while (!target && history.length > 0) target = usable(history.pop());
+    if (!target) {
+      const earlier = all.filter((v) => v.manifest.version < name && v.manifest.status === 'retired');
+      target = usable(current?.manifest.replaced) ?? (current?.manifest.parent ? earlier.find((v) => v.manifest.version === current.manifest.parent) : undefined) ?? earlier.at(-1);
+    }
     if (!target) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no earlier version to roll back to`, { kind });
+    // the history first: a crash before CURRENT changes leaves the current version out of it, and the next reading puts it back
+    await this.writeHistory(kind, [...history, target.manifest.version]);
     const restored = await this.promote(kind, target.manifest.version, { rollback: true });
     if (current) await this.setStatus(kind, name, 'retired', `rolled back to ${target.manifest.version}`);
     return restored;
+  }
+
+  /** The service history; empty when there is none or it cannot be read (a rollback then falls back on the manifests). */
+  private async readHistory(kind: string): Promise<string[]> {
+    try {
+      const names = (await readFile(path.join(this.root, kind, HISTORY), 'utf8')).split('\n').map((l) => l.trim());
+      return names.filter((n) => VERSION.test(n));
+    } catch {
+      return [];
+    }
+  }
+
+  private async writeHistory(kind: string, history: readonly string[]): Promise<void> {
+    await replaceFileDurably(path.join(this.root, kind, HISTORY), history.slice(-HISTORY_LIMIT).map((v) => `${v}\n`).join(''));
   }
 
   /** Records that a candidate was not put in service, and why. */

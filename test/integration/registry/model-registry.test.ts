@@ -81,13 +81,34 @@ describe('ModelRegistry on disk', () => {
   });
 
   it('rolls back to the version in service before, also after a promotion by hand to an older one', async () => {
-    const [, b, c, d] = await servedInTurn(4, 'R');
+    const [a, b, c, d] = await servedInTurn(4, 'R');
     // D in service; B put back by hand: a rollback undoes that (D), not B's training-time parent (A)
     await registry.promote('recommend', b!);
     expect((await registry.rollback('recommend')).manifest.version).toBe(d);
-    // and a second rollback goes on back from D: C, then B
+    // and rollbacks go on back through what was served: C, B, A, then nothing (never round again to D)
     expect((await registry.rollback('recommend')).manifest.version).toBe(c);
     expect((await registry.rollback('recommend')).manifest.version).toBe(b);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(a);
+    await expect(registry.rollback('recommend')).rejects.toMatchObject({ code: 'REGISTRY_VERSION_NOT_FOUND' });
+    expect((await registry.current('recommend'))?.manifest.version).toBe(a);
+  });
+
+  it('keeps its service history straight across a crash between the history and CURRENT, and without one', async () => {
+    const [a, b, c] = await servedInTurn(3, 'H');
+    const historyFile = path.join(root, 'recommend', 'HISTORY');
+    expect((await readFile(historyFile, 'utf8')).trim().split('\n')).toEqual([a, b, c]);
+    // a promotion of a new version that a crash stopped after writing the history: C is still in service
+    const d = (await registry.publish('recommend', files('H3'), { metrics: {}, data: {} })).manifest.version;
+    writeFileSync(historyFile, [a, b, c, d].join('\n') + '\n');
+    expect((await registry.rollback('recommend')).manifest.version).toBe(b);
+    // a registry from before the history was kept: the manifests' `replaced` still lead back
+    await registry.promote('recommend', c!);
+    rmSync(historyFile);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(b);
+    // and from there the history is kept again
+    expect((await readFile(historyFile, 'utf8')).trim().split('\n')).toEqual([b]);
+    await registry.promote('recommend', c!);
+    expect((await readFile(historyFile, 'utf8')).trim().split('\n')).toEqual([b, c]);
   });
 
   it('lets two processes prune at once: each version is deleted once, neither fails', async () => {

@@ -9,13 +9,13 @@ export type OnModelChange = (kind: string, version: string, action: 'promoted' |
  * `GET /v1/admin/models`, `GET /v1/admin/models/:kind` (with the version this process serves), `POST /v1/admin/models/:kind/promote`
  * (`{ version }`) and `POST /v1/admin/models/:kind/rollback`.
  */
-export function registryRouter(registry: ModelRegistry, onChange: OnModelChange, served: (kind: string) => string | undefined = () => undefined): ApiRoutes {
+export function registryRouter(registry: ModelRegistry, onChange: OnModelChange, servedBy: (kind: string) => string | undefined = () => undefined): ApiRoutes {
   const routes = new ApiRoutes('admin: models');
   routes.get(
     '/v1/admin/models',
     {
       operationId: 'listModels',
-      summary: 'The version in service of each model kind',
+      summary: 'The version in service of each model kind, and the one this process serves',
       responses: { 200: { description: 'Per kind: version, metrics and creation time, or null (none, or unreadable)', schema: modelsResponse } },
     },
     async (_req, res) => {
@@ -26,7 +26,8 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
           return [kind, current ? { version: current.manifest.version, metrics: current.manifest.metrics, created: current.manifest.created } : null] as const;
         }),
       );
-      res.json({ models: Object.fromEntries(entries) as Record<(typeof MODEL_KINDS)[number], (typeof entries)[number][1]> });
+      const served = Object.fromEntries(MODEL_KINDS.map((kind) => [kind, servedBy(kind) ?? null])) as Record<(typeof MODEL_KINDS)[number], string | null>;
+      res.json({ models: Object.fromEntries(entries) as Record<(typeof MODEL_KINDS)[number], (typeof entries)[number][1]>, served });
     },
   );
   routes.get(
@@ -43,7 +44,7 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
       const current = await registry.currentName(kind).catch(() => undefined);
       const versions = (await registry.list(kind)).map((v) => v.manifest);
       // `served`: the version this process has loaded (it follows `current` within moments of a change)
-      res.json({ kind, current: current ?? null, served: served(kind) ?? null, versions });
+      res.json({ kind, current: current ?? null, served: servedBy(kind) ?? null, versions });
     },
   );
   routes.post(

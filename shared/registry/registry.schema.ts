@@ -12,6 +12,12 @@ const modelSummary = z.strictObject({ version: z.string(), metrics: z.record(z.s
 export const modelsResponse = z.strictObject({
   /** The version in service of each kind (null: none yet). */
   models: z.strictObject(Object.fromEntries(MODEL_KINDS.map((k) => [k, modelSummary])) as Record<(typeof MODEL_KINDS)[number], typeof modelSummary>),
+  /**
+   * The version this process has loaded, per kind (null: none). It follows the one in service
+   * within moments of a change, and differs from it while the one in service cannot be loaded
+   * (a damaged file: an earlier good version is served instead).
+   */
+  served: z.strictObject(Object.fromEntries(MODEL_KINDS.map((k) => [k, z.string().nullable()])) as Record<(typeof MODEL_KINDS)[number], z.ZodNullable<z.ZodString>>),
 });
 
 /** A version's manifest.json (see VersionManifest); trainers add fields of their own. */
@@ -23,7 +29,7 @@ export const versionManifest = z
     status: z.enum(['candidate', 'promoted', 'rejected', 'retired']),
     /** The version that was current when this one was trained. */
     parent: z.string().nullable(),
-    /** The version it replaced in service when last promoted: where a rollback goes. */
+    /** The version it replaced in service when last promoted (rollbacks follow the registry's service history). */
     replaced: z.string().nullable().optional(),
     /** Fingerprint of the data it was trained on. */
     data: z.record(z.string(), z.unknown()),

@@ -214,6 +214,7 @@ describe('the OpenAPI document against real answers of every route', () => {
     expect(second.promoted).toBe(true);
     const listed = await expectAnswer('listModels', 200, request(app()).get('/v1/admin/models'));
     expect(Object.keys(listed.body.models)).toEqual(['recommend', 'intents', 'sentiment']);
+    expect(listed.body.served.recommend).toBe(api.recommend.modelVersion);
     expect((await expectAnswer('getModelVersions', 200, request(app()).get('/v1/admin/models/recommend'))).body.versions).toHaveLength(2);
     await expectError('getModelVersions', 400, 'VALIDATION_FAILED', request(app()).get('/v1/admin/models/Bad%21'));
     expect((await expectAnswer('rollbackModel', 200, request(app()).post('/v1/admin/models/recommend/rollback'))).body).toEqual({ kind: 'recommend', current: first });

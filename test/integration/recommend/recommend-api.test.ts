@@ -202,6 +202,13 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       for (const it of filtered.body.items) expect(it.price).toBeLessThanOrEqual(35);
       expect((await get('/v1/search?q=%20')).body.error.code).toBe('VALIDATION_FAILED');
     });
+
+    it('says a query parameter was given twice, rather than that it is not a number', async () => {
+      for (const url of ['/v1/search?q=pan&k=1&k=2', '/v1/users/u1/recommendations?k=3&k=4']) {
+        const res = await get(url);
+        expect([res.status, res.body.error.code, res.body.error.message]).toEqual([400, 'VALIDATION_FAILED', 'query.k: given 2 times; give it once']);
+      }
+    });
   });
 
   describe('fresh and deleted items', () => {

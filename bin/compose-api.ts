@@ -89,7 +89,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     if ('userId' in signal) forgetUser(signal.userId);
     else if ('upserted' in signal) await recommend.applyCatalogChange(signal);
     else if (kind === 'recommend') await recommend.reloadModel();
-    else if (kind === 'catalog-index') await recommend.live.load(await recommend.repository.allItems());
+    else if (kind === 'catalog-index') await recommend.reloadCatalog();
     else if (kind === 'intents' || kind === 'sentiment') await chat.reloadModel(kind);
     else if (kind === 'kb') await chat.kb.load();
   };

@@ -39,6 +39,8 @@ export interface RecommendModule {
   start(): Promise<void>;
   /** Loads the registry's current recommender, if it changed. */
   reloadModel(): Promise<string | undefined>;
+  /** Rebuilds the live catalog from every stored item (after an import or a `rebuild-index` job). */
+  reloadCatalog(): Promise<void>;
   /**
    * Takes in catalog changes another process made (announced by `embed-items` or a delete):
    * re-reads the items (with their stored vectors) and drops the ones gone.
@@ -82,9 +84,11 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
   catalog.subscribe({
     itemsUpserted: (items) => {
       const ids = items.map((i) => i.id);
+      // the revision before the read: a DELETE landing while the items are embedded wins
+      const since = live.revision;
       void repository
         .getItems(ids)
-        .then((stored) => live.upsert(stored))
+        .then((stored) => live.upsert(stored, since))
         .catch((err: unknown) => log.error({ err }, 'could not index upserted items'));
       deps.announce?.itemsUpserted(ids).catch((err: unknown) => log.warn({ err, items: ids.length }, 'could not queue embed-items; other processes see the items after their next index rebuild'));
     },
@@ -95,13 +99,20 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
     },
   });
 
+  /** Rebuilds the catalog index from every stored item (a change landing meanwhile wins). */
+  const reloadCatalog = async (): Promise<void> => {
+    const since = live.revision;
+    await live.load(await repository.allItems(), since);
+  };
+
   const applyCatalogChange = async (change: { upserted: readonly string[]; removed: readonly string[] }): Promise<void> => {
     const ids = [...new Set([...change.upserted, ...change.removed])];
+    const since = live.revision;
     // the database decides: an item removed and then re-created is kept, one gone is dropped
     const present = await repository.getItems(ids);
     const kept = new Set(present.map((i) => i.id));
-    await live.upsert(present);
-    for (const id of ids) if (!kept.has(id) && live.get(id)) await live.remove(id);
+    await live.upsert(present, since);
+    for (const id of ids) if (!kept.has(id) && live.get(id) && !live.changedSince(id, since)) await live.remove(id);
   };
 
   /**
@@ -145,10 +156,11 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
     async start() {
       await deps.db.migrate([...catalogMigrations, ...itemVectorMigrations]);
       await reloadModel().catch((err: unknown) => log.error({ err }, 'the recommender in the registry could not be loaded; serving without it'));
-      await live.load(await repository.allItems());
+      await reloadCatalog();
       ready = true;
     },
     reloadModel,
+    reloadCatalog,
     applyCatalogChange,
   };
 }

@@ -46,6 +46,11 @@ export class LiveCatalog {
     return this.clock;
   }
 
+  /** Whether the item was upserted or removed here after revision `since`. */
+  changedSince(id: string, since: number): boolean {
+    return (this.changedAt.get(id) ?? 0) > since;
+  }
+
   get(id: string): LiveItem | undefined {
     return this.items.get(id);
   }
@@ -62,8 +67,13 @@ export class LiveCatalog {
     return (await this.embedder.vectors(items)).vectors;
   }
 
-  /** Adds or refreshes items: embedded first, then visible everywhere at once. */
-  async upsert(items: readonly Item[]): Promise<void> {
+  /**
+   * Adds or refreshes items: embedded first, then visible everywhere at once. `since` is the
+   * revision before `items` were read from the database: an item removed or written again
+   * after it is left as that later change made it (a DELETE right after a PUT must not be
+   * undone by the PUT's embedding finishing last).
+   */
+  async upsert(items: readonly Item[], since = this.clock): Promise<void> {
     if (items.length === 0) return;
     const vectors = await this.embedItems(items);
     let index = this.content.current;
@@ -72,11 +82,13 @@ export class LiveCatalog {
       index = this.content.current!;
     }
     for (const [i, it] of items.entries()) {
-      await index.upsert(it.id, vectors[i]!);
+      if (this.changedSince(it.id, since)) continue;
+      // the maps before the index (the await): a removal meanwhile then finds the item to drop
       this.items.set(it.id, { id: it.id, title: it.title, category: it.category, price: it.price, in_stock: it.in_stock });
       this.vectors.set(it.id, vectors[i]!);
       this.lexical.upsert(it.id, searchFields(it));
       this.changedAt.set(it.id, ++this.clock);
+      await index.upsert(it.id, vectors[i]!);
     }
   }
 
@@ -91,11 +103,11 @@ export class LiveCatalog {
 
   /**
    * Replaces the whole catalog (at boot, or after a nightly refresh): embeds every item,
-   * builds a fresh index, patches in what changed meanwhile, and swaps it in.
+   * builds a fresh index, patches in what changed meanwhile, and swaps it in. `since` is the
+   * revision before `items` were read from the database (see {@link upsert}).
    */
-  async load(items: readonly Item[]): Promise<void> {
+  async load(items: readonly Item[], since = this.clock): Promise<void> {
     const started = performance.now();
-    const since = this.clock;
     const vectors = await this.embedItems(items);
     const dim = vectors[0]?.length ?? this.embedder.dim;
     const fresh = createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 });
@@ -121,16 +133,24 @@ export class LiveCatalog {
         this.lexical.remove(id);
       }
     }
-    // changes that landed while we embedded win over the snapshot
-    for (const [id, at] of this.changedAt) {
-      if (at <= since) continue;
-      const v = this.vectors.get(id);
-      if (v) await fresh.upsert(id, v);
-      else await fresh.remove(id);
-    }
+    // changes that landed while we embedded win over the snapshot; once more after the swap for
+    // those that landed during the first pass (later ones reach the fresh index directly)
+    const patching = this.clock;
+    await this.patch(fresh, since);
     await this.content.swap(fresh);
+    await this.patch(fresh, patching);
     this.clock++;
     this.log.info({ items: this.items.size, index: fresh.kind, ms: Math.round(performance.now() - started) }, 'catalog index built');
+  }
+
+  /** Puts the items changed after revision `after` in `index` as they are now (present or removed). */
+  private async patch(index: VectorIndex, after: number): Promise<void> {
+    for (const [id, at] of [...this.changedAt]) {
+      if (at <= after) continue;
+      const v = this.vectors.get(id);
+      if (v) await index.upsert(id, v);
+      else await index.remove(id);
+    }
   }
 
   /** Nearest items to a vector among those passing `filter`. */

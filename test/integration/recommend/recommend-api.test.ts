@@ -254,7 +254,7 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
         if (i > 400) break;
       }
     });
-    for (let r = 0; r < 3; r++) await api.recommend.live.load(await api.recommend.repository.allItems());
+    for (let r = 0; r < 3; r++) await api.recommend.reloadCatalog();
     stop = true;
     await Promise.all(load);
     expect(statuses.length).toBeGreaterThan(20);

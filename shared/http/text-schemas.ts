@@ -29,3 +29,12 @@ export const entityId = wellFormed(
     .max(256)
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
 );
+
+/**
+ * A query parameter whose empty (or blank) value (`?max_price=`, as an HTML form sends an empty
+ * field) counts as not given, so that it gets its default or no filter, rather than reading as 0.
+ * @example const k = emptyAsUnset(z.coerce.number().int().min(1).default(10))
+ */
+export function emptyAsUnset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+}

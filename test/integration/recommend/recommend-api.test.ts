@@ -203,6 +203,15 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/search?q=%20')).body.error.code).toBe('VALIDATION_FAILED');
     });
 
+    it('reads an empty numeric parameter (an empty form field) as not given, not as 0', async () => {
+      const full = (await get('/v1/search?q=book&k=10')).body.items;
+      expect(full.length).toBeGreaterThan(0);
+      expect((await get('/v1/search?q=book&k=&max_price=&min_price=%20')).body.items).toEqual(full);
+      const recs = await get('/v1/users/u2/recommendations?k=5');
+      expect((await get('/v1/users/u2/recommendations?k=5&max_price=&diversity=')).body.items).toEqual(recs.body.items);
+      expect((await get('/v1/search?q=book&max_price=abc')).body.error.code).toBe('VALIDATION_FAILED');
+    });
+
     it('says a query parameter was given twice, rather than that it is not a number', async () => {
       for (const url of ['/v1/search?q=pan&k=1&k=2', '/v1/users/u1/recommendations?k=3&k=4']) {
         const res = await get(url);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import cors from 'cors';
 import express, { type Express, type Request, type Router } from 'express';
 import helmet from 'helmet';
@@ -98,7 +99,16 @@ export function createApp(opts: AppOptions): Express {
   app.use(probes.router);
   app.use(meta.router);
 
-  app.use(express.json({ limit: opts.bodyLimit, strict: false }));
+  app.use(
+    express.json({
+      limit: opts.bodyLimit,
+      strict: false,
+      // decoding would turn bytes that are not UTF-8 into U+FFFD and store that: refuse them instead
+      verify: (_req, _res, buf, encoding) => {
+        if (encoding.toLowerCase() === 'utf-8' && !isUtf8(buf)) throw new Error('the body is not valid UTF-8');
+      },
+    }),
+  );
   // a body that is not JSON would otherwise reach the routes as "no body" (a misleading 400)
   app.use((req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -14,6 +14,8 @@ function fromHttpLayer(err: { type?: string; status?: number; message?: string }
       return appError('PAYLOAD_TOO_LARGE');
     case 'entity.parse.failed':
       return appError('INVALID_JSON');
+    case 'entity.verify.failed':
+      return appError('INVALID_JSON', err.message ?? 'The request body is not valid JSON');
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return appError('UNSUPPORTED_MEDIA_TYPE', err.message);

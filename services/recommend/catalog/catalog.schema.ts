@@ -12,8 +12,14 @@ export const itemInput = z
     price: z.number().finite().min(0).max(1e12).nullish(),
     in_stock: z.boolean().default(true),
     attributes: z
-      .record(wellFormed(z.string().min(1).max(128)), attributeValue)
-      .refine((o) => Object.keys(o).length <= 100, 'at most 100 attributes')
+      .preprocess(
+        (o, ctx) => {
+          // zod's records skip the key `__proto__` (no plain object can hold it as its own): refused, not dropped
+          if (o && typeof o === 'object' && Object.hasOwn(o, '__proto__')) ctx.addIssue({ code: 'custom', message: 'the attribute name __proto__ is reserved', input: o });
+          return o;
+        },
+        z.record(wellFormed(z.string().min(1).max(128)), attributeValue).refine((o) => Object.keys(o).length <= 100, 'at most 100 attributes'),
+      )
       .nullish(),
   })
   .strict();

@@ -62,6 +62,17 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/items/ghost')).body.error.code).toBe('ITEM_NOT_FOUND');
     });
 
+    it('refuses an attribute named __proto__ rather than dropping it, and keeps constructor', async () => {
+      const body = '{"items":[{"id":"proto-1","title":"Odd","attributes":{"__proto__":"x","constructor":"y"}}]}';
+      const refused = await request(api.app).put('/v1/items').set('content-type', 'application/json').send(body);
+      expect([refused.status, refused.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(refused.body.error.message).toContain('__proto__');
+      expect((await get('/v1/items/proto-1')).status).toBe(404);
+      expect((await request(api.app).put('/v1/items').send({ items: [{ id: 'proto-1', title: 'Odd', attributes: { constructor: 'y' } }] })).status).toBe(200);
+      expect((await get('/v1/items/proto-1')).body.attributes).toEqual({ constructor: 'y' });
+      expect((await request(api.app).delete('/v1/items/proto-1')).status).toBe(204);
+    });
+
     it('rejects a whole event batch naming an unknown item, storing none of it', async () => {
       const before = await api.recommend.repository.countEvents();
       const res = await request(api.app)

@@ -177,6 +177,24 @@ describe('hostile input against every endpoint', () => {
     expect((await request(api.app).get('/healthz')).status).toBe(200);
   });
 
+  it('bytes that are not UTF-8 in a JSON body: 400 INVALID_JSON over real HTTP, nothing stored (UTF-16 with its charset still works)', async () => {
+    const server = api.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const put = (body: Buffer, type = 'application/json') => fetch(`${base}/v1/items`, { method: 'PUT', headers: { 'content-type': type }, body: new Uint8Array(body) });
+      const bad = await put(Buffer.concat([Buffer.from('{"items":[{"id":"not-utf8-'), Buffer.from([0xff, 0xfe]), Buffer.from('","title":"x"}]}')]));
+      expect([bad.status, ((await bad.json()) as { error: { code: string } }).error.code]).toEqual([400, 'INVALID_JSON']);
+      expect((await request(api.app).get('/v1/items/not-utf8-\ufffd\ufffd')).status).toBe(404);
+      const utf16 = await put(Buffer.from('{"items":[{"id":"utf16-item","title":"Café"}]}', 'utf16le'), 'application/json; charset=utf-16le');
+      expect(utf16.status).toBe(200);
+      expect((await request(api.app).get('/v1/items/utf16-item')).body.title).toBe('Café');
+      expect((await request(api.app).delete('/v1/items/utf16-item')).status).toBe(204);
+    } finally {
+      server.close();
+    }
+  });
+
   it('path traversal and unknown ids in every path parameter: a clean 4xx, nothing touched', { timeout: 300_000 }, async () => {
     const withParams = operations.filter((op) => op.params.length > 0);
     for (const op of withParams) {

@@ -1,5 +1,5 @@
-/** `{{Order Number}}`, `{{ Website Name }}`: the template slots of a knowledge base answer. */
-const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
+/** `{{Order Number}}`, `{{ Website Name }}`: the template slots of a knowledge base answer (`{{ }}` names none). */
+const PLACEHOLDER = /\{\{\s*([^{}]*?[^{}\s])\s*\}\}/g;
 
 /** The placeholder names of an answer, each once, in order of appearance. */
 export function templateSlots(answer: string): string[] {

@@ -8,6 +8,7 @@ describe('answer templates', () => {
   it('lists each placeholder once, in order', () => {
     expect(templateSlots(answer)).toEqual(['Order Number Anonymized', 'Website Name', 'Order Tracking']);
     expect(templateSlots('no slots {here}')).toEqual([]);
+    expect(templateSlots('blank {{ }} and {{}} name nothing; {{ b c }} does')).toEqual(['b c']);
   });
 
   it('compares placeholder names without case, spacing or the Anonymized marker', () => {

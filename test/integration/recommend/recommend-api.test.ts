@@ -223,6 +223,15 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/search?q=book&max_price=abc')).body.error.code).toBe('VALIDATION_FAILED');
     });
 
+    it('refuses a query string that is not valid percent-encoding of UTF-8, as it does a path', async () => {
+      for (const url of ['/v1/search?q=%ZZ', '/v1/search?q=caf%C3', '/v1/users/u1/recommendations?context_items=%ED%A0%80']) {
+        const res = await get(url);
+        expect([res.status, res.body.error.code], url).toEqual([400, 'VALIDATION_FAILED']);
+        expect(res.body.error.message).toMatch(/^the query string is not valid percent-encoding/);
+      }
+      expect((await get('/v1/search?q=caf%C3%A9+au+lait&k=3')).status).toBe(200);
+    });
+
     it('says a query parameter was given twice, rather than that it is not a number', async () => {
       for (const url of ['/v1/search?q=pan&k=1&k=2', '/v1/users/u1/recommendations?k=3&k=4']) {
         const res = await get(url);

@@ -39,8 +39,9 @@ async function serve(withWorkers: boolean): Promise<void> {
   let stopping = false;
   let workerProcess: SupervisedChild | undefined;
   let inProcessWorkers: { close(): Promise<void> } | undefined;
-  if (withWorkers && config.START_MODE === 'two-processes') workerProcess = superviseWorkerProcess(log);
+  const twoProcesses = withWorkers && config.START_MODE === 'two-processes';
   if (config.API_PROCESSES > 1 && cluster.isPrimary) {
+    if (twoProcesses) workerProcess = superviseWorkerProcess(log);
     const api = runApiCluster({ processes: config.API_PROCESSES, exec: CLI, args: ['serve'], log });
     const stop = (signal: string) => {
       if (stopping) return;
@@ -53,7 +54,9 @@ async function serve(withWorkers: boolean): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     return;
   }
+  // first, so that what stops it (a database that cannot be opened) stops the whole start
   const api = composeApi(config, log);
+  if (twoProcesses) workerProcess = superviseWorkerProcess(log);
   if (withWorkers && config.START_MODE === 'one-process') {
     const { composeWorkers } = await import('../compose-worker.ts');
     // job metrics on the API's /metrics: one process, one scrape target

@@ -40,10 +40,13 @@ export async function work(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // started by `affinity start`: a parent that dies (even by SIGKILL) closes the channel. A
   // parent that exits after asking us to stop closes it too: that is no second signal.
-  if (process.send)
+  if (process.send) {
     process.once('disconnect', () => {
       if (!stopping) stop('parent exited');
     });
+    // a parent that died while this process was still loading: the event came before the listener
+    if (!process.connected) stop('parent exited');
+  }
   workers = await composeWorkers(config, log);
   if (stopping) await workers.close().finally(() => process.exit(0));
 }

@@ -1,11 +1,14 @@
 // Mistakes an operator makes in the environment stop `affinity serve` at boot with a line that
 // names the setting, instead of a stack trace or an API that stays up and is never ready.
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAffinity, systemEnv } from '../../support/affinity-process.ts';
-import { freePort, testRedis, type TestRedis } from '../../support/redis.ts';
+import { freePort, testRedis, until, type TestRedis } from '../../support/redis.ts';
 
 describe('boot errors of affinity serve', () => {
   let dataDir: string;
@@ -55,6 +58,43 @@ describe('boot errors of affinity serve', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/^error CONFIG_INVALID: invalid configuration:\n {2}REDIS_URL: must be redis:\/\//m);
     expect(output).not.toContain('    at ');
+  });
+
+  /** Pids of `affinity work` processes started with this REDIS_PREFIX (Linux: read from /proc). */
+  const workersOf = (prefix: string): string[] =>
+    readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('work') && readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`REDIS_PREFIX=${prefix}`);
+        } catch {
+          return false; // gone meanwhile, or not ours to read
+        }
+      });
+
+  it('start (API and worker processes) with a file where the data folder should be: exits 1 at once, no worker left', { timeout: 60_000 }, async () => {
+    const file = path.join(dataDir, 'a-file-for-start');
+    await writeFile(file, 'keep me');
+    const env: Record<string, string> = { ...systemEnv(dataDir, redis.url), PORT: String(await freePort()), HOST: '127.0.0.1', AFFINITY_DATA_DIR: file, START_MODE: 'two-processes' };
+    const proc = spawnAffinity(['start'], env);
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    expect(proc.output()).toContain('error STORAGE_FAILED: cannot create the database folder');
+    expect(workersOf(env.REDIS_PREFIX!)).toEqual([]);
+  });
+
+  it('start whose port is taken: exits 1, and the worker process it started stops too', { timeout: 60_000 }, async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const env: Record<string, string> = { ...systemEnv(dataDir, redis.url), PORT: String((taken.address() as { port: number }).port), HOST: '127.0.0.1', START_MODE: 'two-processes' };
+      const proc = spawnAffinity(['start'], env);
+      expect((await proc.exited).code).toBe(1);
+      expect(proc.output()).toContain('cannot listen on 127.0.0.1');
+      await until('the worker process to stop', 30_000, async () => workersOf(env.REDIS_PREFIX!).length === 0);
+    } finally {
+      taken.close();
+    }
   });
 
   it('a file where the data folder should be: STORAGE_FAILED naming the folder, and the file untouched', async () => {

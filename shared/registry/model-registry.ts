@@ -326,7 +326,7 @@ export class ModelRegistry {
    */
   async prune(kind: string, policy: RetentionPolicy, now = Date.now()): Promise<string[]> {
     const versions = (await this.list(kind)).map((v) => v.manifest);
-    const doomed = versionsToPrune(versions, await this.currentVersionName(kind), policy, now);
+    const doomed = versionsToPrune(versions, await this.currentVersionName(kind), policy, now, await this.readHistory(kind));
     const removed: string[] = [];
     for (const version of doomed) {
       // promoted by hand meanwhile: it stays

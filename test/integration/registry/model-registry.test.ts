@@ -93,6 +93,17 @@ describe('ModelRegistry on disk', () => {
     expect((await registry.current('recommend'))?.manifest.version).toBe(a);
   });
 
+  it('pruning keeps the version a rollback goes to, even when a newer one was rolled away from', async () => {
+    const [v1, v2] = await servedInTurn(2, 'P');
+    expect((await registry.rollback('recommend')).manifest.version).toBe(v1); // v2 rolled away from
+    const [v3] = await servedInTurn(1, 'Q');
+    await registry.prune('recommend', { keep: 1 });
+    expect((await registry.list('recommend')).map((v) => v.manifest.version)).toContain(v1);
+    expect((await registry.rollback('recommend')).manifest.version).toBe(v1);
+    expect((await registry.current('recommend'))?.manifest.version).not.toBe(v2);
+    expect(v3).toBeDefined();
+  });
+
   it('keeps its service history straight across a crash between the history and CURRENT, and without one', async () => {
     const [a, b, c] = await servedInTurn(3, 'H');
     const historyFile = path.join(root, 'recommend', 'HISTORY');

@@ -46,6 +46,22 @@ describe('versionsToPrune', () => {
     expect(doomed).toContain(retired[8]!.version);
   });
 
+  it('keeps the last versions served before the current one, whatever their age: where rollbacks go', () => {
+    // v1 served, v2 trained and rolled back (v1 again), then v3 trained over v1: v1 is older than v2
+    const [v1, v2, v3] = [version(0, 'retired'), version(1, 'retired'), version(2, 'promoted')];
+    const served = [v1.version, v2.version, v1.version, v3.version];
+    expect(versionsToPrune([v1, v2, v3], v3.version, { keep: 1 }, NOW, served)).toEqual([]);
+    // without the history, age alone decides: v2 (newer) stays, v1 goes
+    expect(versionsToPrune([v1, v2, v3], v3.version, { keep: 1 }, NOW)).toEqual([v1.version]);
+    // with more versions than keep, the history's last `keep` are kept besides the newest
+    const older = Array.from({ length: 6 }, (_, i) => version(3 + i, 'retired'));
+    const now = version(9, 'promoted');
+    const doomed = versionsToPrune([v1, v2, ...older, now], now.version, { keep: 2 }, NOW, [v1.version, older[5]!.version, v2.version, now.version]);
+    expect(doomed).not.toContain(v2.version);
+    expect(doomed).not.toContain(older[5]!.version);
+    expect(doomed).toContain(v1.version);
+  });
+
   it('leaves a recent candidate alone (another process may be about to promote it) and counts an abandoned one as rejected', () => {
     const young = { ...version(14, 'candidate'), created: new Date(NOW - 5 * 60_000).toISOString() };
     const abandoned = { ...version(9, 'candidate'), created: new Date(NOW - 3 * HOUR).toISOString() };

@@ -56,12 +56,15 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
   try {
     if (o.work) {
       const { composeWorkers } = await import('../compose-worker.ts');
-      workers = await composeWorkers({ ...config, NIGHTLY_CRON: 'off' }, createLogger({ level: 'warn', name: 'affinity-worker' }));
+      // the workers' log on stderr: stdout carries the result (with --json, one JSON line)
+      const log = createLogger({ level: 'warn', name: 'affinity-worker', destination: { write: (line: string) => void process.stderr.write(line) } });
+      workers = await composeWorkers({ ...config, NIGHTLY_CRON: 'off' }, log);
     }
     const started = performance.now();
     const { id, deduplicated } = await queue.submit(name, parsed.data as never);
     progress(deduplicated ? `${name} with this payload is already waiting as job ${id}: not queued twice` : `queued ${name} as job ${id}`);
-    if (!o.wait) {
+    // the workers of this process run the job: it is followed to its end either way
+    if (!o.wait && !o.work) {
       printResult({ id, name, state: 'queued', deduplicated }, o, () => `job ${id} (${name}) queued; follow it with \`affinity jobs status ${id}\``);
       return;
     }
@@ -77,7 +80,12 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
         if (!state) throw appError('JOB_NOT_FOUND', `job ${id} disappeared from the queue`);
         view.show(state);
         if (state.state === 'completed' || state.state === 'failed') break;
-        if (Date.now() > deadline) throw appError('JOB_WAIT_TIMEOUT', `job ${id} still ${state.state} after ${o.timeout} s (it goes on; see \`affinity jobs status ${id}\`)`);
+        if (Date.now() > deadline) {
+          if (!workers) throw appError('JOB_WAIT_TIMEOUT', `job ${id} still ${state.state} after ${o.timeout} s (it goes on; see \`affinity jobs status ${id}\`)`);
+          // said now: closing the workers below lets the job in hand finish first
+          progress(`giving up waiting after ${o.timeout} s; this process's workers finish job ${id} before it exits (Ctrl-C leaves it to the queue's stall check, which hands it to another worker)`);
+          throw appError('JOB_WAIT_TIMEOUT', `job ${id} was still ${state.state} after ${o.timeout} s; this process finished it before exiting (see \`affinity jobs status ${id}\`)`);
+        }
         await new Promise((r) => setTimeout(r, 250));
       }
     } finally {
@@ -111,7 +119,7 @@ export function registerJobsCommands(program: Command): void {
     .argument('<name>', 'the job')
     .option('--payload <json>', 'the job payload, e.g. \'{"tune":false}\'', '{}')
     .option('--wait', 'wait for the job to finish, showing its stage and percent; exit 1 if it (or a stage) failed')
-    .option('--work', 'run the workers in this process while waiting (when none is running)')
+    .option('--work', 'run the workers in this process (when none is running); implies --wait')
     .option('--timeout <s>', 'give up waiting after this many seconds', positiveInt, 3600)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action((name: string, o: RunOptions) => runJob(name, o));

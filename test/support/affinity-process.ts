@@ -57,8 +57,8 @@ export async function untilReady(proc: AffinityProcess, base: string, deadlineMs
   }
 }
 
-/** Runs `affinity <args>` to the end; returns the exit code, the output and the last-line JSON of stdout (if any). */
-export async function runAffinity(args: string[], env: Record<string, string | number | boolean | undefined>): Promise<{ code: number | null; output: string; json: unknown }> {
+/** Runs `affinity <args>` to the end; returns the exit code, the output, stdout alone and the last-line JSON of stdout (if any). */
+export async function runAffinity(args: string[], env: Record<string, string | number | boolean | undefined>): Promise<{ code: number | null; output: string; stdout: string; json: unknown }> {
   const proc = spawnAffinity(args, env);
   let stdout = '';
   proc.child.stdout!.on('data', (s: string) => (stdout += s));
@@ -70,7 +70,7 @@ export async function runAffinity(args: string[], env: Record<string, string | n
   } catch {
     json = null;
   }
-  return { code, output: proc.output(), json };
+  return { code, output: proc.output(), stdout, json };
 }
 
 /**

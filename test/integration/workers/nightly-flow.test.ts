@@ -56,6 +56,8 @@ describe('nightly flow on ML-100K and a Banking77 sample', () => {
 
     const run = await runAffinity(['jobs', 'run', 'nightly', '--payload', '{"tune":false}', '--wait', '--work', '--json'], env);
     expect(run.code, run.output).toBe(0);
+    // --json: stdout is the result alone (the in-process workers log on stderr)
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
     const out = run.json as {
       state: string;
       result: {
@@ -90,5 +92,15 @@ describe('nightly flow on ML-100K and a Banking77 sample', () => {
     expect(sentiment.reference_negative_share).toBeLessThanOrEqual(0.05);
     expect(sentiment.reference_negative_share_at_floor).toBeGreaterThanOrEqual(sentiment.reference_negative_share!);
     expect(sentiment.negative_threshold).toBeGreaterThan(0);
+  });
+
+  it('--work with a --timeout shorter than the job: says at the timeout that this process finishes the job, and it does', { timeout: 300_000 }, async () => {
+    const run = await runAffinity(['jobs', 'run', 'train-recommend', '--payload', '{"tune":false}', '--work', '--timeout', '1'], env);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/giving up waiting after 1 s; this process's workers finish job (train-\d+) before it exits/);
+    const id = /finish job (train-\d+)/.exec(run.output)![1]!;
+    expect(run.output).toMatch(new RegExp(`error JOB_WAIT_TIMEOUT: job ${id} was still (active|waiting) after 1 s; this process finished it before exiting`));
+    const status = await runAffinity(['jobs', 'status', id, '--json'], env);
+    expect((status.json as { state: string }).state).toBe('completed');
   });
 });

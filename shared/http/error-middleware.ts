@@ -43,7 +43,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     const known = isAppError(err) ? err : fromHttpLayer(err ?? {});
     const e = known ?? appError('INTERNAL');
     if (!known) (req.log ?? log).error({ err }, 'unhandled error');
-    else if (e.status >= 500) (req.log ?? log).warn({ code: e.code, msg: e.message }, 'request failed');
+    else if (e.status >= 500) (req.log ?? log).warn({ code: e.code, reason: e.message }, 'request failed');
     if (res.headersSent) return;
     const body: { code: string; message: string; details?: Record<string, unknown> } = { code: e.code, message: e.message };
     if (e.details) body.details = e.details;

@@ -74,7 +74,7 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
           measure?.finished(job.name, 'error', seconds());
           if (isAppError(err) && err.status < 500) {
             measure?.failed(job.name, true);
-            log.warn({ code: err.code, msg: err.message }, `${job.name} can never succeed`);
+            log.warn({ code: err.code, reason: err.message }, `${job.name} can never succeed`);
             throw new UnrecoverableError(`${err.code}: ${err.message}`);
           }
           const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

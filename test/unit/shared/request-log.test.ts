@@ -1,6 +1,8 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { appError } from '../../../shared/errors/index.ts';
+import { errorMiddleware } from '../../../shared/http/error-middleware.ts';
 import { requestLog } from '../../../shared/http/request-log.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 
@@ -45,5 +47,21 @@ describe('requestLog: one line per request, with its id', () => {
     await request(a).get('/ok');
     await request(a).get('/missing');
     expect(lines.map((l) => [l.level, l.msg, (l.res as { statusCode: number }).statusCode])).toEqual([[40, 'request completed', 404]]);
+  });
+});
+
+describe('errorMiddleware: the line it logs for a 5xx', () => {
+  it('keeps the error text under its own key: one msg per line, which JSON readers would otherwise collapse', async () => {
+    const raw: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (l: string) => void raw.push(l) } });
+    const a = express();
+    a.get('/down', () => {
+      throw appError('QUEUE_UNAVAILABLE', 'enqueue rebuild-index: Redis did not answer');
+    });
+    a.use(errorMiddleware(log));
+    expect((await request(a).get('/down')).status).toBe(503);
+    const line = raw.find((l) => l.includes('request failed'))!;
+    expect(line.match(/"msg":/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toMatchObject({ code: 'QUEUE_UNAVAILABLE', reason: 'enqueue rebuild-index: Redis did not answer', msg: 'request failed' });
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { appError } from '../../shared/errors/index.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
-import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
+import { nonNegativeInt, positiveInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { evaluateRecommender, type EvaluationReport } from '../../services/recommend/eval/evaluate-recommender.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
@@ -97,12 +97,14 @@ export function registerEvalCommands(program: Command): void {
     )
     .option('--data <dir>', 'MovieLens folder (ml-100k u.data/u.item, ml-1m .dat or ratings.csv/movies.csv) (default: <AFFINITY_SHARED_DIR or ../shared>/data/movielens-100k)')
     .option('--seed <n>', 'seed of the split (NumPy-compatible, as python_stratified_split) and of training', nonNegativeInt, 42)
-    .option('--k <n>', 'list length', nonNegativeInt, 10)
-    .option('--folds <n>', 'validation folds the blend weights are tuned on', nonNegativeInt, 3)
-    .option('--search-folds <n>', "validation folds each source's hyper-parameters are searched on (default: all of --folds)", nonNegativeInt)
+    .option('--k <n>', 'list length', positiveInt, 10)
+    .option('--folds <n>', 'validation folds the blend weights are tuned on', positiveInt, 3)
+    .option('--search-folds <n>', "validation folds each source's hyper-parameters are searched on, at most --folds (default: all of them)", positiveInt)
     .option('--json', 'print one JSON object (models, best, protocol, seed) as the last line of stdout')
     .action((flags: RecommendFlags) => {
-      if (flags.k < 1) throw appError('VALIDATION_FAILED', '--k must be at least 1');
+      if (flags.searchFolds !== undefined && flags.searchFolds > flags.folds) {
+        throw appError('VALIDATION_FAILED', `--search-folds ${flags.searchFolds} is more than --folds ${flags.folds}: parameters are searched on some of the validation folds`);
+      }
       const dir = flags.data ?? path.join(loadConfig().AFFINITY_SHARED_DIR, 'data', 'movielens-100k');
       progress(`reading ${dir}`);
       const data = readMovieLens(dir);
@@ -110,7 +112,7 @@ export function registerEvalCommands(program: Command): void {
       const report = evaluateRecommender(data, {
         seed: flags.seed,
         k: flags.k,
-        training: { validationFolds: Math.max(1, flags.folds), ...(flags.searchFolds ? { searchFolds: flags.searchFolds } : {}) },
+        training: { validationFolds: flags.folds, ...(flags.searchFolds ? { searchFolds: flags.searchFolds } : {}) },
         onProgress: progress,
       });
       printResult(json(report), flags, () => table(report));

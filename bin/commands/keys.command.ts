@@ -1,12 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ApiKeyRepository, ApiKeys, authMigrations, parseScopes, type ApiKeyInfo } from '../../shared/auth/index.ts';
+import { ApiKeyRepository, ApiKeys, authMigrations, MAX_RATE_LIMIT_PER_MINUTE, parseScopes, type ApiKeyInfo } from '../../shared/auth/index.ts';
 import { printResult } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
 
 const rateLimit = (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`not a whole number of requests per minute: ${v}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_RATE_LIMIT_PER_MINUTE) throw new InvalidArgumentError(`not a whole number of requests per minute from 0 to ${MAX_RATE_LIMIT_PER_MINUTE}: ${v}`);
   return n;
 };
 const scopes = (v: string) => {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { SCOPES } from './scopes.ts';
 
+/** Highest per-key rate limit (requests per minute) the API and the CLI accept. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 10_000_000;
+
 export const keyIdParam = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'not an API key id');
 export const keyIdParams = z.object({ id: keyIdParam });
 
@@ -10,7 +13,7 @@ export const createKeyBody = z.strictObject({
   /** Each implies the ones before it: `['write']` can read too. */
   scopes: z.array(z.enum(SCOPES)).min(1),
   /** Requests per minute for this key; absent or null: RATE_LIMIT_PER_MINUTE; 0: none. */
-  rate_limit_per_minute: z.number().int().min(0).max(10_000_000).nullable().optional(),
+  rate_limit_per_minute: z.number().int().min(0).max(MAX_RATE_LIMIT_PER_MINUTE).nullable().optional(),
 });
 
 export const apiKeyInfo = z

@@ -6,3 +6,4 @@ export { API_KEY_PATTERN, generateApiKey, hashSecret, parseApiKey } from './api-
 export { apiKeysRouter } from './api-keys.routes.ts';
 export { SharedRateLimitStore, type SharedRateLimitStoreOptions } from './rate-limit-store.ts';
 export { defaultScope, grants, parseScopes, SCOPES, strictest, type RouteScope, type Scope } from './scopes.ts';
+export { MAX_RATE_LIMIT_PER_MINUTE } from './api-keys.schema.ts';

@@ -319,5 +319,8 @@ export function configConflicts(c: z.infer<typeof configSchema>): string[] {
   if (c.API_PROCESSES > 1 && c.START_MODE === 'one-process') {
     conflicts.push(`API_PROCESSES: ${c.API_PROCESSES} serving processes cannot share one process with the workers (START_MODE=one-process); use START_MODE=two-processes`);
   }
+  if (c.RECOMMEND_DEFAULT_K > c.RECOMMEND_MAX_K) {
+    conflicts.push(`RECOMMEND_DEFAULT_K: ${c.RECOMMEND_DEFAULT_K} is above RECOMMEND_MAX_K (${c.RECOMMEND_MAX_K}): a request without k would get more items than one may ask for`);
+  }
   return conflicts;
 }

@@ -63,6 +63,10 @@ describe('API keys: the CLI, the first start, AFFINITY_ADMIN_KEY', () => {
     const bad = await runAffinity(['keys', 'create', '--name', 'x', '--scopes', 'root'], env);
     expect(bad.code).toBe(1);
     expect(bad.output).toContain('unknown: root');
+    // the CLI takes no more than the API does
+    const huge = await runAffinity(['keys', 'create', '--name', 'x', '--rate-limit', '99999999999999999999'], env);
+    expect(huge.code).toBe(1);
+    expect(huge.output).toContain('from 0 to 10000000');
   });
 
   it('a first start with no key creates one admin key, once in a deployment\'s life', async () => {

@@ -52,4 +52,20 @@ describe('affinity eval recommend', () => {
     expect(result.models.blend!.recall_at_10).toBeGreaterThan(0.5);
     expect(err.join('')).toMatch(/model\s+MAP\s+nDCG@10/);
   });
+
+  it.each([
+    [['--folds', '0'], /--folds <n>.*not a positive integer: 0/],
+    [['--k', '0'], /--k <n>.*not a positive integer: 0/],
+    [['--folds', '3', '--search-folds', '5'], /--search-folds 5 is more than --folds 3/],
+  ])('refuses %j before any work starts', async (args, message) => {
+    const se = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const program = new Command('affinity').exitOverride();
+      registerEvalCommands(program);
+      for (const c of program.commands) for (const sub of c.commands) sub.exitOverride();
+      await expect(program.parseAsync(['node', 'affinity', 'eval', 'recommend', '--data', dir, ...args])).rejects.toThrow(message);
+    } finally {
+      se.mockRestore();
+    }
+  });
 });

@@ -28,6 +28,11 @@ describe('loadConfig', () => {
     expect((caught as Error).message).toMatch(/EMBED_DEVICE/);
   });
 
+  it('refuses a default list length above the largest one a request may ask for', () => {
+    expect(() => loadConfig({ RECOMMEND_DEFAULT_K: '200', RECOMMEND_MAX_K: '100' })).toThrow(/RECOMMEND_DEFAULT_K: 200 is above RECOMMEND_MAX_K \(100\)/);
+    expect(loadConfig({ RECOMMEND_DEFAULT_K: '100', RECOMMEND_MAX_K: '100' }).RECOMMEND_DEFAULT_K).toBe(100);
+  });
+
   it('refuses settings that conflict: several API processes with the workers inside the API (START_MODE=one-process)', () => {
     expect(loadConfig({ API_PROCESSES: '2' }).API_PROCESSES).toBe(2);
     expect(loadConfig({ START_MODE: 'one-process' }).API_PROCESSES).toBe(1);

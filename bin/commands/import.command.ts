@@ -14,9 +14,9 @@ export function registerImportCommands(program: Command): void {
   imp
     .command('movielens')
     .description('load a MovieLens folder (ml-100k u.data/u.item, or ratings.csv/movies.csv) as items and rating events')
-    .option('--data <dir>', 'the MovieLens folder', '')
+    .option('--data <dir>', 'the MovieLens folder (default: <AFFINITY_SHARED_DIR>/data/movielens-100k)')
     .option('--json', 'print one JSON object as the last line of stdout')
-    .action(async (o: { data: string; json?: boolean }) => {
+    .action(async (o: { data?: string; json?: boolean }) => {
       const config = loadConfig();
       const dir = o.data || path.join(config.AFFINITY_SHARED_DIR, 'data', 'movielens-100k');
       const db = openDatabase(config);

@@ -97,7 +97,9 @@ async function serve(withWorkers: boolean): Promise<void> {
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  log.info({ port, host: config.HOST }, `Affinity API listening on http://localhost:${port}`);
+  // the address to reach it at: any-interface binds are reachable on localhost
+  const shown = ['0.0.0.0', '::', ''].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  log.info({ port, host: config.HOST }, `Affinity API listening on http://${shown}:${port}`);
 
   const stop = (signal: string, exitCode = 0) => {
     if (stopping) return;

@@ -104,9 +104,12 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
 
 function summary(r: { id: string; name: string; state: string; seconds: number; failedReason: string | null; result: unknown }): string {
   const lines = [`job ${r.id} (${r.name}) ${r.state} in ${r.seconds} s${r.failedReason ? `: ${r.failedReason}` : ''}`];
-  const res = r.result as { stages?: Record<string, { status: string; seconds: number; version?: string; metric?: number }> } | null;
+  const res = r.result as { stages?: Record<string, { status: string; seconds: number; version?: string; metric?: number; error?: string; note?: string }> } | null;
   for (const [stage, s] of Object.entries(res?.stages ?? {})) {
-    lines.push(`  ${stage.padEnd(16)} ${s.status.padEnd(9)} ${String(s.seconds).padStart(7)} s${s.version ? `  ${s.version}` : ''}${s.metric !== undefined ? `  metric ${s.metric.toFixed(4)}` : ''}`);
+    const why = s.error ?? (s.status === 'rejected' ? s.note : undefined);
+    lines.push(
+      `  ${stage.padEnd(16)} ${s.status.padEnd(9)} ${String(s.seconds).padStart(7)} s${s.version ? `  ${s.version}` : ''}${s.metric !== undefined ? `  metric ${s.metric.toFixed(4)}` : ''}${why ? `: ${why}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

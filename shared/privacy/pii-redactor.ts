@@ -54,7 +54,7 @@ const STREET_NUMBER_FIRST = new RegExp(String.raw`${HOUSE}\s+((?:[\p{L}][\p{L}'.
 /** `4 Ashdown Close`, `10 Downing Place` (capitalised street words only). */
 const STREET_CAPITALISED = new RegExp(String.raw`${HOUSE}\s+((?:\p{Lu}[\p{L}'.-]*\s+){1,3})(?:${STREET_TYPES_CAPITALISED})\b\.?${DIRECTION}`, 'gu');
 /** `12 rue de la Paix`, `5 calle Mayor`, `3 via Roma`: the street word before its name. */
-const STREET_TYPE_FIRST = new RegExp(String.raw`${HOUSE}\s+(?:rue|avenue|av\.|boulevard|bd|chemin|allée|impasse|quai|calle|avenida|via|viale|piazza|rua|praça)\s+(?:[\p{L}'-]+(?:\s+|$)){1,4}`, 'giu');
+const STREET_TYPE_FIRST = new RegExp(String.raw`${HOUSE}\s+(?:rue|avenue|av\.|boulevard|bd|chemin|allée|impasse|quai|calle|avenida|via|viale|piazza|rua|praça)\s+[\p{L}'-]+(?:\s+[\p{L}'-]+){0,3}`, 'giu');
 /** `Hauptstraße 5`, `Lindenweg 12a`. */
 const STREET_SUFFIX = /(?<![\p{L}\p{N}_-])[\p{L}-]{2,}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm)\s+\d{1,4}[a-z]?(?![\p{L}\p{N}_])/giu;
 /** UK postcodes as printed (capitals): `NW1 6XE`, `SW1A 1AA`, `M1 1AE`. */
@@ -139,7 +139,7 @@ function maskAddresses(text: string): string {
   return text
     .replace(STREET_NUMBER_FIRST, street)
     .replace(STREET_CAPITALISED, street)
-    .replace(STREET_TYPE_FIRST, (m) => (/\s$/.test(m) ? `${placeholder} ` : placeholder))
+    .replace(STREET_TYPE_FIRST, placeholder)
     .replace(STREET_SUFFIX, placeholder)
     .replace(PO_BOX, placeholder)
     .replace(US_ZIP, placeholder)
@@ -152,6 +152,23 @@ function maskAddresses(text: string): string {
  * @example redactPii('mail jo@example.com or call +44 20 7946 0958') // 'mail [email] or call [phone]'
  */
 export function redactPii(text: string, kinds: Iterable<PiiKind> = PII_KINDS): string {
+  // Look-alikes hide nothing: full-width digits and ＠ (NFKC), no-break and other Unicode
+  // spaces, Unicode dashes. Matched on a folded copy; the text is returned as written unless
+  // something in it was masked (then folded, with the masks).
+  if (/^[\x00-\x7f]*$/.test(text)) return maskFolded(text, kinds);
+  const folded = fold(text);
+  const masked = maskFolded(folded, kinds);
+  return masked === folded ? text : masked;
+}
+
+function fold(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\p{Zs}]/gu, ' ')
+    .replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-');
+}
+
+function maskFolded(text: string, kinds: Iterable<PiiKind>): string {
   const on = new Set(kinds);
   let out = text;
   // e-mail first (its digits are no phone), cards before phones (a card is no phone), addresses

@@ -22,8 +22,9 @@ export interface ProductHit {
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/u;
 // ORD-2024-0042, ORDER-AB12C
 const ORDER_CODE = /\b(ORD(?:ER)?-[A-Z0-9][A-Z0-9-]{2,})\b/i;
-// "#12345", "order 12345", "order no. 12345", "order number: 12345", "purchase #A1234", "order id 12345"
-const ORDER_WORD = /\b(?:order|purchase)\s*(?:(?:number|no\.?|nr\.?|id|#)\s*)?[:#]?\s*([A-Z]*\d[\dA-Z-]{2,})\b/i;
+// "#12345", "order 12345", "order no. 12345", "order number: 12345", "purchase #A1234", "order id AB-12345",
+// "my order number is 24680", "orders 12345 and 67890" (the first)
+const ORDER_WORD = /\b(?:order|purchase)s?\s*(?:(?:number|no\.?|nr\.?|id|#)\s*)?(?:(?:is|was)\s+)?[:#]?\s*([A-Z]*-?\d[\dA-Z-]{2,})\b/i;
 const HASH_NUMBER = /(?:^|[^\p{L}\p{N}&])#\s?(\d{3,}[\dA-Z-]*)\b/iu;
 
 const SYMBOLS: Record<string, string> = { $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', '₹': 'INR' };

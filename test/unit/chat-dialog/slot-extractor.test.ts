@@ -13,11 +13,17 @@ describe('extractPatternSlots', () => {
     ['what about ORD-2024-0042?', 'ORD-2024-0042'],
     ['my reference is ord-77x1', 'ORD-77X1'],
     ['#24680 has not arrived', '24680'],
+    ['The order number is 24680. can you track it', '24680'],
+    ['my order is 12345', '12345'],
+    ['the order was 98765 and it is late', '98765'],
+    ['orders 12345 and 67890', '12345'],
+    ['order #A-1234 please', 'A-1234'],
+    ['order id AB-12345', 'AB-12345'],
   ])('finds the order number in %j', (text, expected) => {
     expect(extractPatternSlots(text).order_number).toBe(expected);
   });
 
-  it.each(['I want to order 2 items', 'order 12', 'my order is late', 'call me at 555', 'item #5'])('finds no order number in %j', (text) => {
+  it.each(['I want to order 2 items', 'order 12', 'my order is late', 'my order is 3 days late', 'call me at 555', 'item #5', 'the order is in progress'])('finds no order number in %j', (text) => {
     expect(extractPatternSlots(text).order_number).toBeUndefined();
   });
 

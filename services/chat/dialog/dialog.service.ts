@@ -189,6 +189,8 @@ export class DialogService {
       const written = await this.deps.sessions.append(id, state.turns, next, turn);
       if (written === 'missing') throw notFound(id);
       if (written === 'ok') {
+        // the session just got its user: corrections made before now belong to that user too
+        if (state.user_id === null && userId) await this.deps.feedback.assignUser(id, userId);
         // as stored: masked (and the logger masks every line again)
         this.deps.log.debug({ session_id: id, message_index: turn.index, intent: turn.intent, action: turn.action, text: turn.text, reply: turn.reply }, 'chat message');
         const { index, at: _at, text: _text, reply: _stored, slots: _own, ...rest } = turn;

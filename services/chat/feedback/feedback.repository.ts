@@ -39,6 +39,14 @@ export class FeedbackRepository {
     return { session_id: f.session_id, message_index: f.message_index, text: f.text, predicted_intent: f.predicted_intent, intent: f.intent, created_at: now };
   }
 
+  /**
+   * Gives a session's corrections recorded before it had a user that user (a shopper who logs
+   * in mid-chat), so that an erasure by user id finds them after the session has expired.
+   */
+  async assignUser(sessionId: string, userId: string): Promise<number> {
+    return (await this.db.run('UPDATE chat_feedback SET user_id = ? WHERE session_id = ? AND user_id IS NULL', [userId, sessionId])).changes;
+  }
+
   /** Every correction, oldest first (the intent training set's extra examples). */
   async all(): Promise<IntentFeedback[]> {
     const rows = await this.db.all<IntentFeedback>(`SELECT ${COLUMNS} FROM chat_feedback ORDER BY created_at, session_id, message_index`);

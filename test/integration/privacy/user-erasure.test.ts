@@ -95,6 +95,19 @@ describe('erasure of a user: everywhere, idempotent, and still gone after retrai
     return { sessions: [first, second] };
   }
 
+  it('a correction made before the session knew its user is erased with that user, also once the session has expired', async () => {
+    const late = 'user-late-9c1d';
+    const s = (await request(app()).post('/v1/chat/sessions').send({})).body.session_id as string;
+    expect((await request(app()).post(`/v1/chat/sessions/${s}/messages`).send({ text: 'I need to cancel my order' })).status).toBe(200);
+    expect((await request(app()).post('/v1/chat/feedback').send({ session_id: s, message_index: 0, intent: 'cancel_order' })).status).toBe(201);
+    expect((await request(app()).post(`/v1/chat/sessions/${s}/messages`).send({ text: 'thanks', user_id: late })).status).toBe(200);
+    // the session expires: every key of it, and the user's list of sessions, are gone
+    for (const key of [`chat:session:{${s}}`, `chat:transcript:{${s}}`, `chat:user-sessions:{${late}}`]) await deleteKeysUnder(redis.url, `${config.REDIS_PREFIX}:${key}`);
+    expect((await request(app()).get(`/v1/users/${late}/export`)).body.chat.feedback).toMatchObject([{ session_id: s, intent: 'cancel_order', user_id: late }]);
+    expect((await request(app()).delete(`/v1/users/${late}`)).body.erased.chat_feedback).toBe(1);
+    expect(await rowsHolding(api.db, s)).toEqual([]);
+  });
+
   it('exports, then erases everything stored about the user, and only theirs', async () => {
     const mine = await useTheShop(USER);
     const theirs = await useTheShop(BYSTANDER);

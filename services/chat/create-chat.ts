@@ -82,7 +82,7 @@ export function createChat(config: Config, deps: ChatDeps): ChatModule {
       },
       topK: config.CHAT_INTENT_TOP_K,
       negativeMinConfidence: config.CHAT_NEGATIVE_MIN_CONFIDENCE,
-      asksForHuman: phraseMatcher(config.CHAT_HANDOFF_KEYWORDS),
+      asksForHuman: phraseMatcher(config.CHAT_HANDOFF_KEYWORDS, 'plural'),
       asksForSuggestions: phraseMatcher(config.CHAT_RECOMMEND_KEYWORDS),
       withoutSuggestionPhrases: withoutPhrases(config.CHAT_RECOMMEND_KEYWORDS),
       smallTalk: smallTalkMatcher({ greeting: config.CHAT_SMALL_TALK_GREETINGS, thanks: config.CHAT_SMALL_TALK_THANKS, goodbye: config.CHAT_SMALL_TALK_GOODBYES }),

@@ -19,8 +19,8 @@ export function normalizeMessage(text: string): string {
  * a phrase may carry a suffix (`suggest` matches "suggestions"). Case-insensitive.
  * @example phraseMatcher('human,real person')('Can I talk to a real person?') // true
  */
-export function phraseMatcher(phrases: string): (text: string) => boolean {
-  const re = phrasePattern(phrases, 'iu');
+export function phraseMatcher(phrases: string, suffix: Suffix = 'any'): (text: string) => boolean {
+  const re = phrasePattern(phrases, 'iu', suffix);
   return re ? (text) => re.test(text) : () => false;
 }
 
@@ -34,14 +34,18 @@ export function withoutPhrases(phrases: string): (text: string) => string {
   return re ? (text) => text.replace(re, (_m, lead: string) => `${lead} `) : (text) => text;
 }
 
-function phrasePattern(phrases: string, flags: string): RegExp | undefined {
+/** What the last word of a phrase may end with: any letters (`suggest` → "suggestions"), or only a plural `s` (`agent` → "agents", not "real person" → "real personalised"). */
+export type Suffix = 'any' | 'plural';
+
+function phrasePattern(phrases: string, flags: string, suffix: Suffix = 'any'): RegExp | undefined {
   const list = phrases
     .split(',')
     .map((p) => p.trim().toLowerCase())
     .filter(Boolean);
   if (list.length === 0) return undefined;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\p{L}\\p{N}])(?:${list.map((p) => p.split(/\s+/).map(escape).join('\\s+')).join('|')})[\\p{L}\\p{N}]*`, flags);
+  const tail = suffix === 'any' ? '[\\p{L}\\p{N}]*' : 's?(?![\\p{L}\\p{N}])';
+  return new RegExp(`(^|[^\\p{L}\\p{N}])(?:${list.map((p) => p.split(/\s+/).map(escape).join('\\s+')).join('|')})${tail}`, flags);
 }
 
 /** A comma-separated list as a set. */

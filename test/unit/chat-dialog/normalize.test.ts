@@ -31,6 +31,17 @@ describe('phraseMatcher', () => {
   });
 });
 
+describe('phraseMatcher with plural suffixes only (the hand-off phrases)', () => {
+  const m = phraseMatcher('human,real person,agent', 'plural');
+  it('takes a plural but not another word that starts like the phrase', () => {
+    expect(m('can I talk to one of your agents')).toBe(true);
+    expect(m('a real person please')).toBe(true);
+    expect(m('can I get a real personalised gift card')).toBe(false);
+    expect(m('humanity is great')).toBe(false);
+    expect(m('AGENT!')).toBe(true);
+  });
+});
+
 describe('withoutPhrases', () => {
   const strip = withoutPhrases('recommend,suggest,any ideas,what should i buy');
   // spaces collapsed: where a phrase was, there is a space

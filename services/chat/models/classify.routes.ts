@@ -2,6 +2,7 @@ import { ApiRoutes, parseOr400 } from '../../../shared/http/index.ts';
 import type { ErrorCode } from '../../../shared/errors/index.ts';
 import type { Prediction } from '../classify/index.ts';
 import type { ChatModels } from './chat-models.ts';
+import { normalizeMessage } from '../dialog/normalize.ts';
 import { classifyBody, classifyResponse } from './classify.schema.ts';
 import { sentimentLabel } from './sentiment-label.ts';
 
@@ -10,6 +11,9 @@ const present = (p: Prediction, name: (l: string) => string = (l) => l) => ({
   confidence: p.confidence,
   alternatives: p.top.map((t) => ({ label: name(t.label), confidence: t.confidence })),
 });
+
+/** The texts as the chat route hands them to the models: normalised (quotes, full-width forms, spaces). */
+const textsOf = (b: { text?: string; texts?: string[] }): string[] => (b.texts ?? [b.text!]).map(normalizeMessage);
 
 const ERRORS: readonly ErrorCode[] = ['CHAT_MODEL_NOT_LOADED', 'EMBED_MODEL_NOT_LOADED', 'EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED'];
 
@@ -35,7 +39,7 @@ export function classifyRouter(models: ChatModels, opts: { maxChars: number; def
     },
     async (req, res) => {
       const b = parseOr400(body, req.body);
-      const predictions = await models.predictIntents(b.texts ?? [b.text!], b.top_k ?? opts.defaultTopK);
+      const predictions = await models.predictIntents(textsOf(b), b.top_k ?? opts.defaultTopK);
       const results = predictions.map((p) => present(p));
       res.json(b.texts ? { results } : results[0]!);
     },
@@ -53,7 +57,7 @@ export function classifyRouter(models: ChatModels, opts: { maxChars: number; def
     },
     async (req, res) => {
       const b = parseOr400(body, req.body);
-      const predictions = await models.predictSentiment(b.texts ?? [b.text!], b.top_k ?? 2);
+      const predictions = await models.predictSentiment(textsOf(b), b.top_k ?? 2);
       const results = predictions.map((p) => present(p, sentimentLabel));
       res.json(b.texts ? { results } : results[0]!);
     },

@@ -280,6 +280,12 @@ describe('chat API', () => {
       expect(res.body.alternatives[0].label).not.toBe('unknown');
     });
 
+    it('classifies a text as the chat route reads it: normalised first', async () => {
+      const plain = (await request(app()).post('/v1/classify/intent').send({ text: "Where's my order?" })).body;
+      const styled = (await request(app()).post('/v1/classify/intent').send({ text: '  Where’s\u00a0my  ｏｒｄｅｒ？ ' })).body;
+      expect(styled).toEqual(plain);
+    });
+
     it('classifies a batch in order, for intents and sentiment', async () => {
       const intents = await request(app()).post('/v1/classify/intent').send({ texts: ['cancel my order', 'what delivery options do you have'], top_k: 2 });
       expect(intents.body.results.map((r: { label: string }) => r.label)).toEqual(['cancel_order', 'delivery_options']);

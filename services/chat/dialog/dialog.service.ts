@@ -12,6 +12,7 @@ import { decide, type Decision, type DialogAction, type DialogReason, type Polic
 import { normalizeMessage } from './normalize.ts';
 import { clarifyReply, handoffReply, recommendReply, smallTalkReply } from './replies.ts';
 import type { SmallTalk } from './small-talk.ts';
+import { terms } from '../../../shared/search/text-terms.ts';
 import { extractPatternSlots, productQuery, productSlot, suggestionQuery, type ProductHit, type Slots } from './slot-extractor.ts';
 import { placeholderValues, storedSlots } from './slot-values.ts';
 
@@ -268,7 +269,15 @@ export class DialogService {
     const own = kb.index.withIntent(intent);
     if (own.length === 1) return own[0];
     if (own.length > 1) return (await kb.search(text, 1, (e) => e.intent === intent))[0]?.entry ?? own[0];
+    // an entry without an intent answers only a message that one of its questions words: at
+    // least half of the message's words (a single shared word, "order", is no answer)
     const [hit] = await kb.search(text, 1, (e) => e.intent === null);
-    return hit?.matched.includes('lexical') ? hit.entry : undefined;
+    if (!hit?.matched.includes('lexical')) return undefined;
+    const said = new Set(terms(text));
+    const covers = (question: string) => {
+      const asked = new Set(terms(question));
+      return said.size > 0 && [...said].filter((w) => asked.has(w)).length * 2 >= said.size;
+    };
+    return hit.entry.questions.some(covers) ? hit.entry : undefined;
   }
 }

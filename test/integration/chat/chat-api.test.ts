@@ -59,6 +59,20 @@ describe('chat API', () => {
       expect(r.sources).toEqual([{ kind: 'kb', id: 'faq-track', intent: 'track_order', unfilled: ['Order Tracking'] }]);
     });
 
+    it('an intent without an entry hands off (no_answer) rather than answer from an FAQ entry sharing one word with the message', async () => {
+      const track = KB_ENTRIES.find((e) => e.id === 'faq-track')!;
+      const wrap = { id: 'faq-wrap', questions: ['do you offer gift wrapping?', 'can you wrap my present'], answer: 'Gift wrapping for order {{Order Number}} costs {{Gift Wrap Price}}.' };
+      expect((await request(app()).put('/v1/kb/entries').send({ entries: [wrap] })).status).toBe(200);
+      expect((await request(app()).delete('/v1/kb/entries/faq-track')).status).toBe(204);
+      try {
+        const s = (await request(app()).post('/v1/chat/sessions').send({})).body.session_id as string;
+        expect(await say(s, 'track my order 12345')).toMatchObject({ intent: 'track_order', action: 'handoff', reason: 'no_answer' });
+      } finally {
+        expect((await request(app()).put('/v1/kb/entries').send({ entries: [track] })).status).toBe(200);
+        expect((await request(app()).delete('/v1/kb/entries/faq-wrap')).status).toBe(204);
+      }
+    });
+
     it('remembers slots: a later answer uses the order number given two messages earlier', async () => {
       const s = await newSession();
       expect((await say(s, 'Where is my order #12345?')).action).toBe('answer');

@@ -59,7 +59,15 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     recommendFor: async (userId, k) =>
       (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
   };
-  const chat = createChat(config, { db, embed: embedding.service, redis, log, products });
+  const chat = createChat(config, {
+    db,
+    embed: embedding.service,
+    redis,
+    log,
+    products,
+    // the other serving processes reload the knowledge base (this one hears it too: a reload of what it has)
+    announceKb: () => signals.publish({ kind: 'kb', version: new Date().toISOString(), action: 'promoted' }),
+  });
   const personalData = [chat.personalData, recommend.personalData];
   // what a serving process holds in memory about a user: cached candidates, and cached
   // embeddings (keyed by text, a chat message among them)

@@ -56,6 +56,8 @@ export interface ChatDeps {
   log: Logger;
   /** The catalog, for product slots and suggestions; without it the bot suggests nothing. */
   products?: ProductPort;
+  /** Tells the other serving processes that the knowledge base changed (they reload it). */
+  announceKb?: () => Promise<void>;
 }
 
 /**
@@ -65,7 +67,7 @@ export interface ChatDeps {
 export function createChat(config: Config, deps: ChatDeps): ChatModule {
   const log = deps.log.child({ module: 'chat' });
   const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
-  const kb = new KbService(new KbRepository(deps.db), deps.embed, { maxBatch: config.CHAT_KB_MAX_BATCH, denseWeight, log });
+  const kb = new KbService(new KbRepository(deps.db), deps.embed, { maxBatch: config.CHAT_KB_MAX_BATCH, denseWeight, log, ...(deps.announceKb ? { onChange: deps.announceKb } : {}) });
   const models = new ChatModels(new ModelRegistry(chatRegistryRoot(config)), deps.embed, log);
   const feedback = new FeedbackRepository(deps.db);
   const sessions = new RedisSessionStore(deps.redis, config.CHAT_SESSION_TTL_SECONDS);

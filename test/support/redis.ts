@@ -73,16 +73,16 @@ export async function testRedis(): Promise<TestRedis> {
 export { deleteKeysUnder, keysUnder } from '../../shared/redis/index.ts';
 
 /**
- * Waits until some process subscribes to the model signals of `prefix` (an API started in the
+ * Waits until `subscribers` processes subscribe to the model signals of `prefix` (APIs started in the
  * test): a command announcing a change before that would go unheard.
  */
-export async function untilSignalsSubscribed(redisUrl: string, prefix: string): Promise<void> {
+export async function untilSignalsSubscribed(redisUrl: string, prefix: string, subscribers = 1): Promise<void> {
   const admin = createRedis(redisUrl, { role: 'worker' });
   await admin.connect();
   try {
     await until('the API to subscribe to signals', 10_000, async () => {
       const counts = (await admin.run((c) => c.pubsub('NUMSUB', `${prefix}:signals:models`))) as Array<string | number>;
-      return Number(counts[1]) > 0;
+      return Number(counts[1]) >= subscribers;
     });
   } finally {
     await admin.close();

@@ -15,6 +15,8 @@ export interface KbServiceOptions {
   /** Weight of the embedding retriever, read per request (it depends on the encoder in service). */
   denseWeight: () => number;
   log: Logger;
+  /** Told after each change is stored and indexed here, so that the other serving processes reload. */
+  onChange?: () => Promise<void>;
 }
 
 /** Texts embedded per call while loading, so one huge knowledge base does not fill the embed queue. */
@@ -106,11 +108,18 @@ export class KbService {
       seen.add(e.id);
     }
     const vectors = await this.questionVectors(entries);
-    return this.serial(async () => {
-      const stored = await this.repo.upsertMany(entries);
-      for (let i = 0; i < stored.length; i++) await this.index.upsert(stored[i]!, vectors[i]);
-      return stored;
+    const stored = await this.serial(async () => {
+      const written = await this.repo.upsertMany(entries);
+      for (let i = 0; i < written.length; i++) await this.index.upsert(written[i]!, vectors[i]);
+      return written;
     });
+    this.announce();
+    return stored;
+  }
+
+  /** Tells the other serving processes; the change is stored, so a failure only delays them until their next reload. */
+  private announce(): void {
+    this.opts.onChange?.().catch((err: unknown) => this.opts.log.warn({ err }, 'could not announce a knowledge base change; other API processes see it after their next reload'));
   }
 
   async get(id: string): Promise<KbEntry> {
@@ -125,6 +134,7 @@ export class KbService {
       if (!(await this.repo.remove(id))) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
       await this.index.remove(id);
     });
+    this.announce();
   }
 
   /**

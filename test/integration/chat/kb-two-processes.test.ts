@@ -1,0 +1,50 @@
+// Two serving processes on one database and one Redis (as API_PROCESSES=2 runs them): a
+// knowledge base change made through one is searchable, or gone, in the other too.
+import { rmSync } from 'node:fs';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApi, type Api } from '../../../bin/compose-api.ts';
+import type { Config } from '../../../shared/config/index.ts';
+import { createLogger } from '../../../shared/logging/logger.ts';
+import { testModelDir } from '../../support/paths.ts';
+import { deleteKeysUnder, testRedis, until, untilSignalsSubscribed, type TestRedis } from '../../support/redis.ts';
+import { testConfig } from '../../support/test-config.ts';
+
+describe('knowledge base changes across serving processes', () => {
+  let redis: TestRedis;
+  let config: Config;
+  let one: Api;
+  let two: Api;
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    config = testConfig({ EMBED_MODEL: testModelDir('tiny'), REDIS_URL: redis.url, CHAT_STARTUP_TRAINING: 'off' });
+    one = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    two = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    await Promise.all([one.start(), two.start()]);
+    await untilSignalsSubscribed(redis.url, config.REDIS_PREFIX, 2);
+  });
+  afterAll(async () => {
+    await one?.close();
+    await two?.close();
+    await deleteKeysUnder(redis.url, `${config.REDIS_PREFIX}:`);
+    await redis.stop();
+    rmSync(config.AFFINITY_DATA_DIR, { recursive: true, force: true });
+  });
+
+  const hits = async (api: Api) => ((await request(api.app).get('/v1/kb/search').query({ q: 'zebraquokka' })).body.hits as Array<{ id: string; answer: string }>).map((h) => `${h.id}:${h.answer}`);
+
+  it('an upsert, a replacement and a delete through one process reach the other', async () => {
+    const entry = { id: 'zebra-kb', questions: ['how do I feed my zebraquokka'], answer: 'zebraquokka answer v1' };
+    expect((await request(one.app).put('/v1/kb/entries').send({ entries: [entry] })).status).toBe(200);
+    await until('the other process to index it', 10_000, async () => (await hits(two)).length > 0);
+    expect(await hits(two)).toEqual(['zebra-kb:zebraquokka answer v1']);
+
+    expect((await request(one.app).put('/v1/kb/entries').send({ entries: [{ ...entry, answer: 'zebraquokka answer v2' }] })).status).toBe(200);
+    await until('the other process to take the new answer', 10_000, async () => (await hits(two))[0] === 'zebra-kb:zebraquokka answer v2');
+
+    expect((await request(two.app).delete('/v1/kb/entries/zebra-kb')).status).toBe(204);
+    await until('the first process to drop it', 10_000, async () => (await hits(one)).length === 0);
+    expect(await hits(two)).toEqual([]);
+  });
+});

@@ -101,6 +101,17 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     else if (kind === 'intents' || kind === 'sentiment') await chat.reloadModel(kind);
     else if (kind === 'kb') await chat.kb.load();
   };
+  // after the signals were down (Redis away): whatever was announced meanwhile is read again
+  const resync = async () => {
+    log.info('model signals are back: reloading what may have changed while they were down');
+    recommend.recommend.forgetAllUsers();
+    embedding.service.clearCache();
+    await recommend.reloadModel();
+    await chat.reloadModel('intents');
+    await chat.reloadModel('sentiment');
+    await chat.kb.load();
+    await recommend.reloadCatalog();
+  };
   const app = createApp({
     log,
     metrics,
@@ -143,7 +154,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     queue,
     async start() {
       // the subscription waits for Redis in the background: serving does not depend on it
-      void signals.subscribe(onSignal).catch((err: unknown) => log.warn({ err }, 'model signals unavailable; reloads need a restart'));
+      void signals.subscribe(onSignal, resync).catch((err: unknown) => log.warn({ err }, 'model signals unavailable; reloads need a restart'));
       // resolves false at once when Redis is down (the client keeps reconnecting): the start does not wait for it
       const redisUp = redis.connect();
       await auth.ready();

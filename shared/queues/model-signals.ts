@@ -72,8 +72,12 @@ export class ModelSignals {
     }
   }
 
-  /** Calls `onSignal` for every announcement until `close()`. */
-  async subscribe(onSignal: (s: ModelSignal) => void | Promise<void>): Promise<void> {
+  /**
+   * Calls `onSignal` for every announcement until `close()`. Announcements made while the
+   * subscription was down (Redis away, or reconnecting) are lost: `onResubscribed` is called
+   * each time it is back, for the caller to read again what may have changed meanwhile.
+   */
+  async subscribe(onSignal: (s: ModelSignal) => void | Promise<void>, onResubscribed?: () => Promise<void>): Promise<void> {
     this.sub.connection.on('message', (_channel: string, message: string) => {
       let signal: ModelSignal;
       try {
@@ -88,7 +92,15 @@ export class ModelSignals {
       await this.sub.connection.subscribe(channel(this.prefix));
     } catch (err) {
       // closed before the subscription was made (a process stopping during its start): not a failure
-      if (!this.closed) throw err;
+      if (this.closed) return;
+      throw err;
+    }
+    // ioredis subscribes again by itself on every reconnect ('ready'); what was announced in between is caught up on here
+    if (onResubscribed) {
+      this.sub.connection.on('ready', () => {
+        if (this.closed) return;
+        onResubscribed().catch((err: unknown) => this.log.error({ err }, 'could not reload after the model signals reconnected'));
+      });
     }
   }
 

@@ -112,6 +112,12 @@ export class RecommendService {
     for (const key of [...this.candidates.keys()]) if (key.startsWith(prefix)) this.candidates.delete(key);
   }
 
+  /** Drops every cached history and candidate list (an erasure may have been missed). */
+  forgetAllUsers(): void {
+    this.histories.clear();
+    this.candidates.clear();
+  }
+
   get modelLoaded(): boolean {
     return this.model !== undefined;
   }

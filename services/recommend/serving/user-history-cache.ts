@@ -63,4 +63,9 @@ export class UserHistoryCache {
   forget(userId: string): void {
     this.entries?.delete(userId);
   }
+
+  /** Drops every cached history. */
+  clear(): void {
+    this.entries?.clear();
+  }
 }

@@ -4,11 +4,38 @@ import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
+import { KbRepository } from '../../../services/chat/kb/kb.repository.ts';
 import type { Config } from '../../../shared/config/index.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { testModelDir } from '../../support/paths.ts';
-import { deleteKeysUnder, testRedis, until, untilSignalsSubscribed, type TestRedis } from '../../support/redis.ts';
+import { deleteKeysUnder, freePort, startRedisServer, testRedis, until, untilSignalsSubscribed, type TestRedis } from '../../support/redis.ts';
 import { testConfig } from '../../support/test-config.ts';
+
+describe('a change whose announcement was lost while Redis was away reaches the serving processes once Redis is back', () => {
+  it('a knowledge base entry stored during the outage is searchable after it', { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    let redis = await startRedisServer(port);
+    const config = testConfig({ EMBED_MODEL: testModelDir('tiny'), REDIS_URL: redis.url, CHAT_STARTUP_TRAINING: 'off', REDIS_COMMAND_TIMEOUT_MS: '500' });
+    const one = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    const two = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    try {
+      await Promise.all([one.start(), two.start()]);
+      await untilSignalsSubscribed(redis.url, config.REDIS_PREFIX, 2);
+      await redis.stop();
+      // stored while Redis is away, its announcement lost (as one published just before the other
+      // process subscribed again would be): written straight to the database, announced to no one
+      await new KbRepository(one.db).upsertMany([{ id: 'outage-kb', questions: ['where is the platypusheron'], answer: 'stored while Redis was away' }]);
+      redis = await startRedisServer(port);
+      const found = async () => ((await request(two.app).get('/v1/kb/search').query({ q: 'platypusheron' })).body.hits as Array<{ id: string }>).map((h) => h.id);
+      await until('the other process to catch up', 30_000, async () => (await found()).includes('outage-kb'));
+    } finally {
+      await one.close();
+      await two.close();
+      await redis.stop();
+      rmSync(config.AFFINITY_DATA_DIR, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('knowledge base changes across serving processes', () => {
   let redis: TestRedis;

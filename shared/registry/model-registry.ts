@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { appError, isAppError } from '../errors/index.ts';
 import { writeFileDurably } from '../fs/write-file-durably.ts';
 import { writeFolderAtomically, type FolderFile } from '../fs/write-folder-atomically.ts';
-import { versionsToPrune, type RetentionPolicy } from './retention-plan.ts';
+import { CANDIDATE_GRACE_MS, versionsToPrune, type RetentionPolicy } from './retention-plan.ts';
 
 export type VersionStatus = 'candidate' | 'promoted' | 'rejected' | 'retired';
 
@@ -57,6 +57,18 @@ function historyEndingAt(history: readonly string[], current: string | undefined
 export const UNREADABLE_CURRENT = '(unreadable)';
 /** A version folder on its way out: renamed first (atomic, and no longer a version), then deleted. */
 const TRASH = /^\.trash-/;
+/** A version folder being written (write-folder-atomically.ts): `.<version>.tmp-<pid>-<random>`. */
+const WRITING = /^\.v[^/]*\.tmp-(\d+)-[0-9a-f]+$/;
+
+/** Whether a process with this id runs on this machine (a writer that died leaves its folder). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function check(kind: string, version?: string): void {
   if (!KIND.test(kind)) throw appError('REGISTRY_INVALID_NAME', `"${kind}" is not a model kind`, { kind });
@@ -333,9 +345,16 @@ export class ModelRegistry {
       if ((await this.currentVersionName(kind)) === version) continue;
       if (await this.discard(kind, version)) removed.push(version);
     }
-    // folders a crash left half deleted
+    // folders a crash left half deleted, and versions a killed process left half written
+    // (its pid gone, or, since pids are reused, older than a candidate's grace period)
     const base = path.join(this.root, kind);
-    if (existsSync(base)) for (const name of await readdir(base)) if (TRASH.test(name)) await rm(path.join(base, name), { recursive: true, force: true });
+    if (existsSync(base)) {
+      for (const name of await readdir(base)) {
+        const writing = WRITING.exec(name);
+        const abandoned = writing && (!processAlive(Number(writing[1])) || now - (await stat(path.join(base, name))).mtimeMs > (policy.candidateGraceMs ?? CANDIDATE_GRACE_MS));
+        if (TRASH.test(name) || abandoned) await rm(path.join(base, name), { recursive: true, force: true });
+      }
+    }
     return removed;
   }
 

@@ -67,13 +67,16 @@ describe('ModelRegistry on disk', () => {
       if (i === 3) await registry.reject('recommend', v.manifest.version, 'worse');
       else await registry.promote('recommend', v.manifest.version);
     }
-    // a folder a crash left half deleted
+    // a folder a crash left half deleted, one a killed writer left half written, and one being written now
     mkdirSync(path.join(root, 'recommend', `.trash-${made[0]}-abcdef`));
+    mkdirSync(path.join(root, 'recommend', `.${made[5]}.tmp-999999999-0a1b2c3d`));
+    const writing = `.${made[5]}.tmp-${process.pid}-0a1b2c3d`;
+    mkdirSync(path.join(root, 'recommend', writing));
     const removed = await registry.prune('recommend', { keep: 2 });
     // in service: V5; once served, newest two: V4, V2; rejected: V3
     expect(removed).toEqual([made[0], made[1]]);
     expect((await registry.list('recommend')).map((v) => v.manifest.version)).toEqual(made.slice(2));
-    expect(readdirSync(path.join(root, 'recommend')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(path.join(root, 'recommend')).filter((n) => n.startsWith('.'))).toEqual([writing]);
     expect(existsSync(path.join(root, 'recommend', made[0]!))).toBe(false);
     expect((await registry.rollback('recommend')).manifest.version).toBe(made[4]);
     expect((await registry.rollback('recommend')).manifest.version).toBe(made[2]);

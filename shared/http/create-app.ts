@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import cors from 'cors';
-import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import helmet from 'helmet';
 import { appError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -9,6 +9,7 @@ import { accessGate, type AccessControl } from './access-gate.ts';
 import { isApiRoutes, type ApiRoutes } from './api-routes.ts';
 import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
+import { wellEncodedQuery } from './well-encoded-query.ts';
 import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from './openapi-document.ts';
 import { openApiRoutes } from './openapi.routes.ts';
 import { probeRoutes, type ReadinessCheck } from './probe.routes.ts';
@@ -123,25 +124,6 @@ export function createApp(opts: AppOptions): Express {
   app.use(errorMiddleware(opts.log));
   return app;
 }
-
-/**
- * 400 for a query string that is not valid percent-encoding of UTF-8 (`?q=%ZZ`, `?q=%C3`): the
- * parser would pass the text on as written, or with U+FFFD in place of the bytes, where a path
- * segment so encoded is refused.
- */
-const wellEncodedQuery: RequestHandler = (req, _res, next) => {
-  const at = req.originalUrl.indexOf('?');
-  if (at < 0) return next();
-  for (const part of req.originalUrl.slice(at + 1).split(/[&=]/)) {
-    if (!part.includes('%')) continue;
-    try {
-      decodeURIComponent(part.replace(/\+/g, ' '));
-    } catch {
-      return next(appError('VALIDATION_FAILED', `the query string is not valid percent-encoding of UTF-8: "${part.slice(0, 100)}"`));
-    }
-  }
-  next();
-};
 
 /** Whether the client reached us over HTTPS: our own TLS, or a proxy's `X-Forwarded-Proto` (spoofing it only changes the spoofer's own headers). */
 function cameOverHttps(req: Request): boolean {

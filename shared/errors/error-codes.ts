@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   CHAT_MODEL_NOT_LOADED: { status: 503, message: 'the intent or sentiment model is not loaded yet' },
   CHAT_SESSION_NOT_FOUND: { status: 404, message: 'no such chat session (unknown or expired)' },
   CHAT_MESSAGE_NOT_FOUND: { status: 404, message: 'the session has no message with that index' },
+  CHAT_UNKNOWN_INTENT: { status: 400, message: 'the intent is not one the model knows; set new_intent to add one' },
   CHAT_SESSION_CONFLICT: { status: 409, message: 'the session was changed by concurrent messages; retry' },
   CHAT_SESSION_USER_MISMATCH: { status: 409, message: 'the session belongs to another user' },
   CHAT_TRAINING_DATA_NOT_FOUND: { status: 500, message: 'the labelled data to train a chat model on was not found' },

@@ -66,7 +66,7 @@ export function dialogRouter(dialog: DialogService, opts: { maxMessageChars: num
     },
     async (req, res) => {
       const body = parseOr400(feedbackBody, req.body);
-      res.status(201).json(await dialog.feedback(body.session_id, body.message_index, body.intent));
+      res.status(201).json(await dialog.feedback(body.session_id, body.message_index, body.intent, { newIntent: body.new_intent === true }));
     },
   );
   return r;

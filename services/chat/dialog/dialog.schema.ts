@@ -19,6 +19,8 @@ export const feedbackBody = z.object({
     .max(200)
     .regex(/^[\w.:-]+$/, 'letters, digits and . : _ - only')
     .refine((s) => s !== 'unknown', '"unknown" is not an intent'),
+  /** The intent is new on purpose: neither the model in service nor an earlier correction knows it. */
+  new_intent: z.boolean().optional(),
 }).strict();
 
 /** The `:id` path parameter of the session routes. */

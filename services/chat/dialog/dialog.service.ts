@@ -2,6 +2,7 @@ import { appError } from '../../../shared/errors/index.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
 import type { Redactor } from '../../../shared/privacy/index.ts';
 import type { Prediction } from '../classify/index.ts';
+import { closestLabels } from '../feedback/closest-labels.ts';
 import type { FeedbackRepository, IntentFeedback } from '../feedback/feedback.repository.ts';
 import { fillTemplate } from '../kb/answer-template.ts';
 import type { KbService } from '../kb/kb.service.ts';
@@ -202,7 +203,8 @@ export class DialogService {
   }
 
   /** Records the intent a message should have had; the next intent training run learns it. */
-  async feedback(sessionId: string, messageIndex: number, intent: string): Promise<IntentFeedback> {
+  async feedback(sessionId: string, messageIndex: number, intent: string, opts: { newIntent?: boolean } = {}): Promise<IntentFeedback> {
+    if (!opts.newIntent) await this.checkKnownIntent(intent);
     const [state, turns] = await Promise.all([this.deps.sessions.load(sessionId), this.deps.sessions.transcript(sessionId)]);
     if (!state || !turns) throw notFound(sessionId);
     const turn = turns[messageIndex];
@@ -212,6 +214,23 @@ export class DialogService {
     // the turn is stored masked; masking again covers turns stored before masking was configured
     const text = this.deps.redact(normalizeMessage(turn.text));
     return this.deps.feedback.record({ session_id: sessionId, message_index: messageIndex, text, predicted_intent: turn.intent, intent, user_id: state.user_id });
+  }
+
+  /**
+   * A correction must name an intent the model in service or an earlier correction knows, or be
+   * marked new: a typo would otherwise become a class of its own at the next training. With no
+   * intent model in service there is nothing to check against.
+   */
+  private async checkKnownIntent(intent: string): Promise<void> {
+    const labels = this.deps.models.intentLabels();
+    if (!labels || labels.includes(intent) || (await this.deps.feedback.hasIntent(intent))) return;
+    const closest = closestLabels(intent, labels);
+    const hint = closest.length > 0 ? `did you mean ${closest.map((l) => `"${l}"`).join(' or ')}? ` : '';
+    throw appError(
+      'CHAT_UNKNOWN_INTENT',
+      `the intent model in service has no intent "${intent}"; ${hint}send "new_intent": true to add it as a new intent`,
+      { intent, closest },
+    );
   }
 
   /** Catalog hits for the message; a catalog that is not ready (or fails) only means no product slot. */

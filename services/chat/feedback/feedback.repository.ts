@@ -47,6 +47,11 @@ export class FeedbackRepository {
     return (await this.db.run('UPDATE chat_feedback SET user_id = ? WHERE session_id = ? AND user_id IS NULL', [userId, sessionId])).changes;
   }
 
+  /** Whether some earlier correction already names `intent` (a label feedback introduced). */
+  async hasIntent(intent: string): Promise<boolean> {
+    return (await this.db.get<{ one: number }>('SELECT 1 AS one FROM chat_feedback WHERE intent = ? LIMIT 1', [intent])) !== undefined;
+  }
+
   /** Every correction, oldest first (the intent training set's extra examples). */
   async all(): Promise<IntentFeedback[]> {
     const rows = await this.db.all<IntentFeedback>(`SELECT ${COLUMNS} FROM chat_feedback ORDER BY created_at, session_id, message_index`);

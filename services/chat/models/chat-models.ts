@@ -75,6 +75,11 @@ export class ChatModels {
     return 'loaded';
   }
 
+  /** The labels the intent model in service knows; undefined when none is in service. */
+  intentLabels(): readonly string[] | undefined {
+    return this.holders.intents.peek()?.labels;
+  }
+
   /** Intent of each text: label (or `unknown`), calibrated confidence, the `topK` likeliest. */
   predictIntents(texts: readonly string[], topK: number): Promise<Prediction[]> {
     return this.holders.intents.use((clf) => clf.predict(texts, { topK }));

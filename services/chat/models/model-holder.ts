@@ -31,6 +31,11 @@ export class ModelHolder<T extends Disposable> {
     return this.slot !== undefined;
   }
 
+  /** The model in service, for a synchronous look (its labels, say); `use` for anything that awaits. */
+  peek(): T | undefined {
+    return this.slot?.model;
+  }
+
   /** Runs `fn` on the model in service (and its metrics); `CHAT_MODEL_NOT_LOADED` when there is none. */
   async use<R>(fn: (model: T, metrics: Readonly<Record<string, number>>) => Promise<R>): Promise<R> {
     const slot = this.slot;

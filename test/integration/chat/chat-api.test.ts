@@ -274,6 +274,24 @@ describe('chat API', () => {
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({ code: 'CHAT_MESSAGE_NOT_FOUND', details: { message_index: 1 } });
     });
+
+    it('refuses feedback naming an intent the model does not know (a typo), unless marked new; the new one is known after', async () => {
+      const s = await newSession();
+      await say(s, 'where is my order');
+      const typo = await request(app()).post('/v1/chat/feedback').send({ session_id: s, message_index: 0, intent: 'track_ordr' });
+      expect(typo.status).toBe(400);
+      expect(typo.body.error).toMatchObject({ code: 'CHAT_UNKNOWN_INTENT', details: { intent: 'track_ordr', closest: ['track_order'] } });
+      expect(typo.body.error.message).toContain('did you mean "track_order"?');
+      expect((await t.api.chat.feedback.all()).filter((f) => f.session_id === s)).toEqual([]);
+
+      const added = await request(app()).post('/v1/chat/feedback').send({ session_id: s, message_index: 0, intent: 'order_whereabouts', new_intent: true });
+      expect(added.status).toBe(201);
+      expect(added.body.intent).toBe('order_whereabouts');
+      // once a correction has introduced it, the label is known without the flag
+      const s2 = await newSession();
+      await say(s2, 'where is my parcel');
+      expect((await request(app()).post('/v1/chat/feedback').send({ session_id: s2, message_index: 0, intent: 'order_whereabouts' })).status).toBe(201);
+    });
   });
 
   describe('classify routes', () => {

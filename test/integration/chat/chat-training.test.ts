@@ -105,7 +105,10 @@ describe('feedback loop', () => {
     expect(recorded.status).toBe(201);
     expect(recorded.body).toMatchObject({ session_id: session, message_index: 0, text: 'The box arrived broken!', predicted_intent: first.body.intent, intent: 'track_order' });
     await request(app).post('/v1/chat/feedback').send({ session_id: session, message_index: 0, intent: 'get_refund' });
-    await request(app).post('/v1/chat/feedback').send({ session_id: session, message_index: 1, intent: 'change_shipping_address' });
+    // a new intent must say so: without the flag it reads as a typo
+    const unflagged = await request(app).post('/v1/chat/feedback').send({ session_id: session, message_index: 1, intent: 'change_shipping_address' });
+    expect(unflagged.body.error.code).toBe('CHAT_UNKNOWN_INTENT');
+    expect((await request(app).post('/v1/chat/feedback').send({ session_id: session, message_index: 1, intent: 'change_shipping_address', new_intent: true })).status).toBe(201);
     expect((await t.api.chat.feedback.all()).map((f) => [f.message_index, f.intent])).toEqual([
       [0, 'get_refund'],
       [1, 'change_shipping_address'],

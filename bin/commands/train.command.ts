@@ -45,12 +45,13 @@ export function registerTrainCommands(program: Command): Command {
         ndcg_at_10_validation: Math.round(r.metric * 10_000) / 10_000,
         current_ndcg_at_10: r.currentMetric === undefined ? null : Math.round(r.currentMetric * 10_000) / 10_000,
         compared_on: r.comparedOn ?? null,
+        ...(r.note ? { note: r.note } : {}),
         pruned: r.pruned,
         seconds: Math.round(r.seconds * 100) / 100,
       };
       printResult(result, o, () =>
         [
-          `recommend ${version}: validation nDCG@10 ${result.ndcg_at_10_validation}${result.current_ndcg_at_10 === null ? '' : ` against ${result.current_ndcg_at_10} for the version in service (${r.comparedOn === 'same-users' ? 'its recipe on the same validation users' : 'the figure it recorded on its own data'})`} — ${r.promoted ? 'promoted' : 'rejected (worse than the version in service)'} in ${result.seconds} s`,
+          `recommend ${version}: validation nDCG@10 ${result.ndcg_at_10_validation}${result.current_ndcg_at_10 === null ? '' : ` against ${result.current_ndcg_at_10} for the version in service (${r.comparedOn === 'same-users' ? 'its recipe on the same validation users' : 'the figure it recorded on its own data'})`} — ${r.promoted ? 'promoted' : `rejected: ${r.note ?? 'worse than the version in service'}`} in ${result.seconds} s`,
           ...(r.promoted ? [announced ? 'running API processes load it now' : 'Redis did not answer: running API processes load it on their next start'] : []),
         ].join('\n'),
       );

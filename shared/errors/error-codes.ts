@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   REGISTRY_INVALID_NAME: { status: 400, message: 'not a valid model kind or version name' },
   REGISTRY_VERSION_NOT_FOUND: { status: 404, message: 'no such model version' },
   REGISTRY_VERSION_IN_SERVICE: { status: 409, message: 'that model version is in service' },
+  REGISTRY_BUSY: { status: 503, message: 'another process kept the model registry locked; try again' },
   REGISTRY_VERSION_CORRUPT: { status: 500, message: 'a file of that model version is missing or does not match its checksum' },
 
   // model generator

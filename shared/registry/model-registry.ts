@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { appError, isAppError } from '../errors/index.ts';
+import { withFolderLock } from '../fs/folder-lock.ts';
 import { writeFileDurably } from '../fs/write-file-durably.ts';
+import { processAlive } from '../process/process-alive.ts';
 import { writeFolderAtomically, type FolderFile } from '../fs/write-folder-atomically.ts';
 import { CANDIDATE_GRACE_MS, versionsToPrune, type RetentionPolicy } from './retention-plan.ts';
 
@@ -40,6 +42,12 @@ const MANIFEST = 'manifest.json';
 const CURRENT = 'CURRENT';
 /** The versions put in service, oldest first, the current one last: what rollbacks walk back through. */
 const HISTORY = 'HISTORY';
+/** A kind's lock (a folder, see folder-lock.ts): held while a process reads and changes what is in service. */
+const LOCK = '.lock';
+/** A lock not refreshed for this long belongs to a dead (or frozen) process and is taken over. */
+const LOCK_STALE_MS = 10_000;
+/** How long a promotion or training decision waits for another process's lock. */
+const LOCK_WAIT_MS = 12_000;
 /** Entries HISTORY keeps: rollbacks further back than this are not needed. */
 const HISTORY_LIMIT = 100;
 
@@ -57,18 +65,10 @@ function historyEndingAt(history: readonly string[], current: string | undefined
 export const UNREADABLE_CURRENT = '(unreadable)';
 /** A version folder on its way out: renamed first (atomic, and no longer a version), then deleted. */
 const TRASH = /^\.trash-/;
+/** A lock moved aside to be deleted (folder-lock.ts) that a crash left. */
+const BROKEN_LOCK = /^\.lock\.broken-/;
 /** A version folder being written (write-folder-atomically.ts): `.<version>.tmp-<pid>-<random>`. */
 const WRITING = /^\.v[^/]*\.tmp-(\d+)-[0-9a-f]+$/;
-
-/** Whether a process with this id runs on this machine (a writer that died leaves its folder). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function check(kind: string, version?: string): void {
   if (!KIND.test(kind)) throw appError('REGISTRY_INVALID_NAME', `"${kind}" is not a model kind`, { kind });
@@ -249,7 +249,38 @@ export class ModelRegistry {
   }
 
   /** Makes `version` current (atomically) and marks the one it replaces as retired. */
-  async promote(kind: string, version: string, opts: { rollback?: boolean } = {}): Promise<ModelVersion> {
+  async promote(kind: string, version: string): Promise<ModelVersion> {
+    return this.locked(kind, () => this.promoteLocked(kind, version));
+  }
+
+  /**
+   * Puts a freshly trained candidate in service or rejects it, deciding and acting under the
+   * kind's lock, so that two trainings (or a training and a promotion by hand), in one process or
+   * several, never both act on the version they each saw in service. A candidate trained on
+   * data read before the version now in service read its own is rejected whatever `gate` says:
+   * it would put older data back in service.
+   * @example await registry.decide('intents', v, (current) => (better(current) ? { promote: true } : { promote: false, note: 'worse' }))
+   */
+  async decide(
+    kind: string,
+    version: string,
+    gate: (current: ModelVersion | undefined) => { promote: true } | { promote: false; note: string },
+  ): Promise<{ promoted: boolean; current: ModelVersion | undefined; note?: string }> {
+    return this.locked(kind, async () => {
+      const current = await this.currentIfReadable(kind);
+      const candidate = await this.get(kind, version);
+      const stale = trainedOnOlderData(candidate.manifest, current?.manifest);
+      const verdict = stale ? { promote: false as const, note: stale } : gate(current);
+      if (verdict.promote) {
+        await this.promoteLocked(kind, version);
+        return { promoted: true, current };
+      }
+      await this.setStatus(kind, version, 'rejected', verdict.note);
+      return { promoted: false, current, note: verdict.note };
+    });
+  }
+
+  private async promoteLocked(kind: string, version: string, opts: { rollback?: boolean } = {}): Promise<ModelVersion> {
     const target = await this.get(kind, version);
     await this.verify(target); // a damaged version never becomes current
     // a damaged CURRENT (or previous manifest) must not stop the promotion that repairs it
@@ -277,6 +308,10 @@ export class ModelRegistry {
    * history, the version the current one replaced, its parent, or the newest earlier retired one.
    */
   async rollback(kind: string): Promise<ModelVersion> {
+    return this.locked(kind, () => this.rollbackLocked(kind));
+  }
+
+  private async rollbackLocked(kind: string): Promise<ModelVersion> {
     const name = await this.currentVersionName(kind);
     if (!name) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no version in service`, { kind });
     // a current version whose manifest is damaged can still be rolled back from (to the newest earlier one)
@@ -293,7 +328,7 @@ export class ModelRegistry {
     if (!target) throw appError('REGISTRY_VERSION_NOT_FOUND', `${kind} has no earlier version to roll back to`, { kind });
     // the history first: a crash before CURRENT changes leaves the current version out of it, and the next reading puts it back
     await this.writeHistory(kind, [...history, target.manifest.version]);
-    const restored = await this.promote(kind, target.manifest.version, { rollback: true });
+    const restored = await this.promoteLocked(kind, target.manifest.version, { rollback: true });
     if (current) await this.setStatus(kind, name, 'retired', `rolled back to ${target.manifest.version}`);
     return restored;
   }
@@ -314,7 +349,7 @@ export class ModelRegistry {
 
   /** Records that a candidate was not put in service, and why. */
   async reject(kind: string, version: string, note: string): Promise<void> {
-    await this.setStatus(kind, version, 'rejected', note);
+    await this.locked(kind, () => this.setStatus(kind, version, 'rejected', note));
   }
 
   private async setStatus(kind: string, version: string, status: VersionStatus, note?: string, extra: Partial<VersionManifest> = {}): Promise<void> {
@@ -324,6 +359,10 @@ export class ModelRegistry {
 
   /** Deletes a version that is not current. */
   async remove(kind: string, version: string): Promise<void> {
+    await this.locked(kind, () => this.removeLocked(kind, version));
+  }
+
+  private async removeLocked(kind: string, version: string): Promise<void> {
     if ((await this.currentVersionName(kind)) === version) {
       throw appError('REGISTRY_VERSION_IN_SERVICE', `${kind} ${version} is in service`, { kind, version });
     }
@@ -337,14 +376,14 @@ export class ModelRegistry {
    * @example await registry.prune('recommend', { keep: 5 })
    */
   async prune(kind: string, policy: RetentionPolicy, now = Date.now()): Promise<string[]> {
+    return this.locked(kind, () => this.pruneLocked(kind, policy, now));
+  }
+
+  private async pruneLocked(kind: string, policy: RetentionPolicy, now: number): Promise<string[]> {
     const versions = (await this.list(kind)).map((v) => v.manifest);
     const doomed = versionsToPrune(versions, await this.currentVersionName(kind), policy, now, await this.readHistory(kind));
     const removed: string[] = [];
-    for (const version of doomed) {
-      // promoted by hand meanwhile: it stays
-      if ((await this.currentVersionName(kind)) === version) continue;
-      if (await this.discard(kind, version)) removed.push(version);
-    }
+    for (const version of doomed) if (await this.discard(kind, version)) removed.push(version);
     // folders a crash left half deleted, and versions a killed process left half written
     // (its pid gone, or, since pids are reused, older than a candidate's grace period)
     const base = path.join(this.root, kind);
@@ -352,7 +391,7 @@ export class ModelRegistry {
       for (const name of await readdir(base)) {
         const writing = WRITING.exec(name);
         const abandoned = writing && (!processAlive(Number(writing[1])) || now - (await stat(path.join(base, name))).mtimeMs > (policy.candidateGraceMs ?? CANDIDATE_GRACE_MS));
-        if (TRASH.test(name) || abandoned) await rm(path.join(base, name), { recursive: true, force: true });
+        if (TRASH.test(name) || BROKEN_LOCK.test(name) || abandoned) await rm(path.join(base, name), { recursive: true, force: true });
       }
     }
     return removed;
@@ -374,9 +413,37 @@ export class ModelRegistry {
     return true;
   }
 
+  /**
+   * Runs `fn` holding the kind's lock (`<kind>/.lock`), waiting up to LOCK_WAIT_MS for another
+   * process to release it; `REGISTRY_BUSY` after that. A lock whose holder died is taken over:
+   * at once on this host, after LOCK_STALE_MS without a refresh from another.
+   */
+  private async locked<T>(kind: string, fn: () => Promise<T>): Promise<T> {
+    check(kind);
+    const dir = path.join(this.root, kind);
+    await mkdir(dir, { recursive: true });
+    return withFolderLock(path.join(dir, LOCK), fn, {
+      staleMs: LOCK_STALE_MS,
+      waitMs: LOCK_WAIT_MS,
+      busy: () => appError('REGISTRY_BUSY', `${kind}: another process kept the model registry locked; try again`, { kind }),
+    });
+  }
+
   async ensureRoot(): Promise<void> {
     await mkdir(this.root, { recursive: true });
   }
+}
+
+/**
+ * Why `candidate` must not replace `current`: it read its training data (`data.read_at`, ms)
+ * before `current` read its own, so it knows less (a training that started earlier and finished
+ * later). Undefined when it may (or when either does not say when it read its data).
+ */
+export function trainedOnOlderData(candidate: VersionManifest, current: VersionManifest | undefined): string | undefined {
+  const mine = candidate.data.read_at;
+  const theirs = current?.data.read_at;
+  if (typeof mine !== 'number' || typeof theirs !== 'number' || mine >= theirs) return undefined;
+  return `trained on data read at ${new Date(mine).toISOString()}, before ${current!.version} in service read its own (${new Date(theirs).toISOString()})`;
 }
 
 /** Swallows the registry's "cannot read that version" errors; rethrows anything else. */

@@ -32,6 +32,7 @@ export interface TrainChatModelArgs {
 export async function trainChatModelTask(args: TrainChatModelArgs, progress: (message: string) => void): Promise<TrainChatModelResult> {
   const { config, kind } = args;
   const source = chatTrainingSource(config, kind);
+  const readAt = Date.now();
   let examples = readTrainingExamples(source, kind);
   let feedback = 0;
   if (kind === 'intents') {
@@ -64,7 +65,7 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
       keepVersions: config.REGISTRY_KEEP_VERSIONS,
       onlyIfNone: args.onlyIfNone,
       reference,
-      data: { source: path.resolve(source), feedback, ...(reference ? { reference: path.resolve(chatTrainingSource(config, 'intents')) } : {}) },
+      data: { source: path.resolve(source), feedback, read_at: readAt, ...(reference ? { reference: path.resolve(chatTrainingSource(config, 'intents')) } : {}) },
       onProgress: progress,
     });
   } finally {

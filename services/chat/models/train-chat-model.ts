@@ -22,7 +22,11 @@ export interface TrainChatModelOptions {
    * manifest records the negative threshold that keeps to that share.
    */
   reference?: { texts: readonly string[]; rate: number; floor: number };
-  /** What it was trained on (source, counts), stored in the manifest. */
+  /**
+   * What it was trained on (source, counts), stored in the manifest; `read_at` (ms) when the
+   * examples were read: a version trained on data read earlier than the one in service's never
+   * replaces it (ModelRegistry.decide).
+   */
   data: Record<string, unknown>;
   /** Versions kept after the decision (see ModelRegistry.prune); 0 or absent keeps all. */
   keepVersions?: number;
@@ -83,19 +87,14 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
       features,
     });
     const name = version.manifest.version;
-    const current = await registry.currentIfReadable(opts.kind);
-    const currentMetric = current ? (current.manifest.metrics.holdout_accuracy ?? null) : null;
-    let promoted = false;
-    let note: string | undefined;
-    if (opts.onlyIfNone && current) {
-      note = `${opts.kind} ${current.manifest.version} went into service meanwhile`;
-    } else if (currentMetric === null || metric >= currentMetric - opts.tolerance) {
-      await registry.promote(opts.kind, name);
-      promoted = true;
-    } else {
-      note = `held-out accuracy ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${opts.tolerance}`;
-    }
-    if (note) await registry.reject(opts.kind, name, note);
+    // decided under the registry's lock: a version promoted meanwhile is the one compared with
+    let currentMetric: number | null = null;
+    const { promoted, note } = await registry.decide(opts.kind, name, (current) => {
+      currentMetric = current ? (current.manifest.metrics.holdout_accuracy ?? null) : null;
+      if (opts.onlyIfNone && current) return { promote: false, note: `${opts.kind} ${current.manifest.version} went into service meanwhile` };
+      if (currentMetric === null || metric >= currentMetric - opts.tolerance) return { promote: true };
+      return { promote: false, note: `held-out accuracy ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${opts.tolerance}` };
+    });
     const pruned = opts.keepVersions ? await registry.prune(opts.kind, { keep: opts.keepVersions }) : [];
     if (pruned.length > 0) opts.onProgress?.(`deleted ${pruned.length} older ${opts.kind} version(s) (REGISTRY_KEEP_VERSIONS ${opts.keepVersions})`);
     const seconds = Math.round((performance.now() - started) / 10) / 100;

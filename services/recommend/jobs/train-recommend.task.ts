@@ -22,6 +22,8 @@ export interface TrainRecommendResult {
   currentMetric: number | null;
   /** How the model in service was measured: its recipe on the candidate's validation users, or its own recorded figure. */
   comparedOn: 'same-users' | 'own-data' | null;
+  /** Why it was rejected, when it was. */
+  note?: string;
   /** Older versions deleted after the decision (REGISTRY_KEEP_VERSIONS). */
   pruned: string[];
   /** Everything the candidate's manifest records (validation metrics, data sizes). */
@@ -43,7 +45,7 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       keepVersions: config.REGISTRY_KEEP_VERSIONS,
       onProgress: progress,
     });
-    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, comparedOn: r.comparedOn ?? null, pruned: r.pruned, metrics: r.version.manifest.metrics, seconds: r.seconds };
+    return { version: r.version.manifest.version, promoted: r.promoted, metric: r.metric, currentMetric: r.currentMetric ?? null, comparedOn: r.comparedOn ?? null, ...(r.note ? { note: r.note } : {}), pruned: r.pruned, metrics: r.version.manifest.metrics, seconds: r.seconds };
   } finally {
     await db.close();
   }

@@ -28,6 +28,8 @@ export interface TrainOutcome {
    */
   currentMetric: number | undefined;
   comparedOn: 'same-users' | 'own-data' | undefined;
+  /** Why it was rejected, when it was. */
+  note?: string;
   /** Older versions deleted after the decision (`keepVersions`). */
   pruned: string[];
   seconds: number;
@@ -56,6 +58,7 @@ export async function trainFromCatalog(
 ): Promise<TrainOutcome> {
   const started = performance.now();
   const say = opts.onProgress ?? (() => undefined);
+  const readAt = Date.now();
   const [items, events] = await Promise.all([repo.allItems(), repo.allEvents()]);
   if (events.length === 0) throw appError('RECOMMENDER_NO_INTERACTIONS', 'there are no events to train on yet');
   say(`training on ${events.length} events over ${items.length} items`);
@@ -87,27 +90,27 @@ export async function trainFromCatalog(
       items: items.length,
       last_event_seq: events.at(-1)?.seq ?? 0,
       fingerprint,
+      read_at: readAt,
       ...(baselineMetric === undefined ? {} : { compared_with: inService!.manifest.version }),
     },
     report: model.report,
   });
-  // Another training may have promoted a version meanwhile: the baseline then measured the wrong one.
-  const current = await registry.currentIfReadable(RECOMMEND_KIND);
-  const sameUsers = baselineMetric !== undefined && current?.manifest.version === inService?.manifest.version;
-  const currentMetric = sameUsers ? baselineMetric : current?.manifest.metrics.ndcg_at_10;
-  const comparedOn = currentMetric === undefined ? undefined : sameUsers ? 'same-users' : 'own-data';
+  // Decided under the registry's lock. Another training may have promoted a version meanwhile:
+  // the baseline then measured the wrong one, and one that read newer data than this one wins.
   const tolerance = opts.tolerance ?? 0.005;
-  let promoted = false;
-  if (currentMetric === undefined || metric >= currentMetric - tolerance) {
-    await registry.promote(RECOMMEND_KIND, version.manifest.version);
-    promoted = true;
-  } else {
+  let currentMetric: number | undefined;
+  let comparedOn: TrainOutcome['comparedOn'];
+  const { promoted, note } = await registry.decide(RECOMMEND_KIND, version.manifest.version, (current) => {
+    const sameUsers = baselineMetric !== undefined && current?.manifest.version === inService?.manifest.version;
+    currentMetric = sameUsers ? baselineMetric : current?.manifest.metrics.ndcg_at_10;
+    comparedOn = currentMetric === undefined ? undefined : sameUsers ? 'same-users' : 'own-data';
+    if (currentMetric === undefined || metric >= currentMetric - tolerance) return { promote: true };
     const against = sameUsers ? `${current!.manifest.version}'s recipe on the same validation users` : `${current!.manifest.version} on its own data`;
-    await registry.reject(RECOMMEND_KIND, version.manifest.version, `validation nDCG@10 ${metric.toFixed(4)} is more than ${tolerance} below ${currentMetric.toFixed(4)}, ${against}`);
-  }
+    return { promote: false, note: `validation nDCG@10 ${metric.toFixed(4)} is more than ${tolerance} below ${currentMetric.toFixed(4)}, ${against}` };
+  });
   const pruned = opts.keepVersions ? await registry.prune(RECOMMEND_KIND, { keep: opts.keepVersions }) : [];
   if (pruned.length > 0) say(`deleted ${pruned.length} older version(s) (REGISTRY_KEEP_VERSIONS ${opts.keepVersions}): ${pruned.join(', ')}`);
-  return { version, promoted, metric, currentMetric, comparedOn, pruned, seconds: (performance.now() - started) / 1000 };
+  return { version, promoted, metric, currentMetric, comparedOn, ...(note ? { note } : {}), pruned, seconds: (performance.now() - started) / 1000 };
 }
 
 /** The recipe of a stored recommender version, or undefined (logged) when it has none to read. */

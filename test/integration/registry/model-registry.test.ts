@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -131,6 +131,59 @@ describe('ModelRegistry on disk', () => {
     const [a, b] = await Promise.all([registry.prune('recommend', { keep: 1 }), other.prune('recommend', { keep: 1 })]);
     expect([...a, ...b].sort()).toEqual(made.slice(0, 6));
     expect((await registry.list('recommend')).map((v) => v.manifest.version)).toEqual(made.slice(6));
+  });
+
+  it('decides trainings one at a time: of six deciding at once against "promote only when none serves", one is promoted', async () => {
+    // six registries on one folder, as six processes: the lock is a folder on disk
+    const candidates = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => registry.publish('intents', files(`C${i}`), { metrics: {}, data: {} })));
+    const outcomes = await Promise.all(
+      candidates.map((c) => new ModelRegistry(root).decide('intents', c.manifest.version, (current) => (current ? { promote: false, note: `${current.manifest.version} serves` } : { promote: true }))),
+    );
+    expect(outcomes.filter((o) => o.promoted)).toHaveLength(1);
+    const winner = candidates[outcomes.findIndex((o) => o.promoted)]!.manifest.version;
+    expect((await registry.current('intents'))?.manifest.version).toBe(winner);
+    expect((await readFile(path.join(root, 'intents', 'HISTORY'), 'utf8')).trim().split('\n')).toEqual([winner]);
+    for (const [i, o] of outcomes.entries()) {
+      if (o.promoted) continue;
+      expect(o.note).toBe(`${winner} serves`);
+      expect((await registry.get('intents', candidates[i]!.manifest.version)).manifest.status).toBe('rejected');
+    }
+    expect(existsSync(path.join(root, 'intents', '.lock'))).toBe(false);
+  });
+
+  it('never lets a version trained on older data replace one trained on newer data, whatever its gate says', async () => {
+    const older = await registry.publish('recommend', files('old'), { metrics: { ndcg_at_10: 0.6 }, data: { read_at: 1_000 } });
+    const newer = await registry.publish('recommend', files('new'), { metrics: { ndcg_at_10: 0.4 }, data: { read_at: 2_000 } });
+    expect(await registry.decide('recommend', newer.manifest.version, () => ({ promote: true }))).toMatchObject({ promoted: true });
+    const late = await registry.decide('recommend', older.manifest.version, () => ({ promote: true }));
+    expect(late).toMatchObject({ promoted: false, note: expect.stringContaining(`before ${newer.manifest.version} in service read its own`) });
+    expect((await registry.current('recommend'))?.manifest.version).toBe(newer.manifest.version);
+    expect((await registry.get('recommend', older.manifest.version)).manifest.status).toBe('rejected');
+    // by hand it can: the operator means it
+    await registry.promote('recommend', older.manifest.version);
+    expect((await registry.current('recommend'))?.manifest.version).toBe(older.manifest.version);
+  });
+
+  it('waits for a lock another process holds, and takes over one whose holder died', async () => {
+    const a = await registry.publish('recommend', files('A'), { metrics: {}, data: {} });
+    const lock = path.join(root, 'recommend', '.lock');
+    // held by a live process: the promotion waits for its release
+    mkdirSync(lock);
+    let released = false;
+    setTimeout(() => {
+      released = true;
+      rmSync(lock, { recursive: true });
+    }, 300);
+    await registry.promote('recommend', a.manifest.version);
+    expect(released).toBe(true);
+    // left by a process that died 20 s ago (a lock is refreshed every 5 s while held)
+    const b = await registry.publish('recommend', files('B'), { metrics: {}, data: {} });
+    mkdirSync(lock);
+    const old = new Date(Date.now() - 20_000);
+    utimesSync(lock, old, old);
+    await registry.promote('recommend', b.manifest.version);
+    expect((await registry.current('recommend'))?.manifest.version).toBe(b.manifest.version);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it.each(['../etc', 'Recommend', 'a/b', ''])('refuses the kind name %j', async (kind) => {

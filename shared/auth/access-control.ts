@@ -51,8 +51,9 @@ export interface AccessOptions {
 function presentedKey(req: Request): string | null | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
-  const [scheme, value] = header.trim().split(/\s+/, 2);
-  if (!value) return null;
+  const [scheme, value, ...rest] = header.trim().split(/\s+/);
+  // `Bearer <key> junk` is not a key: the header was built wrong
+  if (!value || rest.length > 0) return null;
   if (/^bearer$/i.test(scheme!)) return value;
   if (/^basic$/i.test(scheme!)) {
     const decoded = Buffer.from(value, 'base64').toString('utf8');

@@ -42,7 +42,7 @@ export function dashboardRouter(): ApiRoutes {
   );
   routes.undocumented('get', `${DASHBOARD_PATH}/`, { reason: 'the dashboard page again', scope: 'public' }, index);
   routes.undocumented('get', `${DASHBOARD_PATH}/:file`, { reason: 'the scripts and styles of the dashboard page', scope: 'public' }, (req, res, next) => {
-    const file = FILES[req.params.file];
+    const file = Object.hasOwn(FILES, req.params.file) ? FILES[req.params.file] : undefined;
     if (!file) return next();
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(file);

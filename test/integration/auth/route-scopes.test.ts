@@ -139,15 +139,29 @@ describe('API keys and scopes on every route', () => {
     expect((await request(app()).delete(`/v1/admin/keys/${created.body.id}`).set(bearer(keys.admin))).status).toBe(200);
     const unknown = generateApiKey().key;
     const mistyped = `${keys.read.slice(0, -1)}${keys.read.endsWith('A') ? 'B' : 'A'}`;
-    for (const header of [`Bearer ${temp}`, `Bearer ${unknown}`, `Bearer ${mistyped}`, 'Bearer not-a-key', 'Token abc', 'Bearer']) {
+    for (const header of [`Bearer ${temp}`, `Bearer ${unknown}`, `Bearer ${mistyped}`, 'Bearer not-a-key', 'Token abc', 'Bearer', `Bearer ${keys.read} junk`]) {
       const res = checker.check('searchItems', await request(app()).get('/v1/search?q=x').set('authorization', header));
       expect([res.status, res.body.error.code], header).toEqual([401, 'AUTH_INVALID_KEY']);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="affinity", error="invalid_token"');
     }
   });
 
+  it('OPTIONS needs a key like any other method: the routes a path takes are not told to strangers', async () => {
+    for (const [url, needs] of [['/v1/admin/keys', 'admin'], ['/v1/users/u1', 'admin'], ['/v1/items', 'read']] as const) {
+      const anonymous = await request(app()).options(url);
+      expect([anonymous.status, anonymous.body.error?.code], url).toEqual([401, 'AUTH_REQUIRED']);
+      expect(anonymous.headers.allow, url).toBeUndefined();
+      const allowed = await request(app()).options(url).set(bearer(keys[needs]));
+      expect(allowed.status, url).toBe(200);
+      expect(allowed.headers.allow, url).toBeTruthy();
+    }
+    expect((await request(app()).options('/v1/admin/keys').set(bearer(keys.write))).status).toBe(403);
+  });
+
   it('open routes ignore keys, good or bad; unknown routes answer 401 before 404', async () => {
     expect((await request(app()).get('/healthz').set('authorization', 'Bearer nonsense')).status).toBe(200);
+    // a file name that is a property of every object is no file of the dashboard
+    for (const name of ['constructor', '__proto__', 'toString']) expect((await request(app()).get(`/dashboard/${name}`).set(bearer(keys.read))).status, name).toBe(404);
     expect((await request(app()).get('/nowhere')).status).toBe(401);
     expect((await request(app()).get('/nowhere').set(bearer(keys.read))).body.error.code).toBe('ROUTE_NOT_FOUND');
   });

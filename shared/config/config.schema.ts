@@ -256,7 +256,7 @@ export const configSchema = z.object({
    */
   PII_REDACT: z
     .string()
-    .default('email,phone,card,address')
+    .default('email,phone,card,iban,address')
     .transform((s, ctx) => {
       try {
         return Object.freeze(parsePiiKinds(s));

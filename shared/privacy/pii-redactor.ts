@@ -1,16 +1,16 @@
 /**
  * Masks personal data in free text before it is stored or logged: e-mail addresses, phone
- * numbers, payment card numbers (Luhn-checked) and postal addresses become `[email]`,
- * `[phone]`, `[card]` and `[address]`. Pattern-based and deliberately pragmatic: it favours
+ * numbers, payment card numbers (Luhn-checked), bank account numbers (IBAN, checksum-checked)
+ * and postal addresses become `[email]`, `[phone]`, `[card]`, `[iban]` and `[address]`. Pattern-based and deliberately pragmatic: it favours
  * masking a little too much over keeping a real number, but leaves alone what a shop's
  * customer-service text is full of — order codes (`ORD-2024-0042`, `order 12345678`, `#55512`),
  * short numbers, amounts (`$1 299`), dates (`2024-06-01`). docs/privacy.md lists the rules.
  */
 
-export const PII_KINDS = ['email', 'phone', 'card', 'address'] as const;
+export const PII_KINDS = ['email', 'phone', 'card', 'iban', 'address'] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
 
-export const PII_PLACEHOLDERS: Readonly<Record<PiiKind, string>> = { email: '[email]', phone: '[phone]', card: '[card]', address: '[address]' };
+export const PII_PLACEHOLDERS: Readonly<Record<PiiKind, string>> = { email: '[email]', phone: '[phone]', card: '[card]', iban: '[iban]', address: '[address]' };
 
 /** A text → masked text function, with the kinds it masks. */
 export interface Redactor {
@@ -25,8 +25,12 @@ const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L
 const NUM_START = String.raw`(?<![\p{L}\p{N}_+]|[\p{L}\p{N}_][-./])`;
 const NUM_END = String.raw`(?![\p{L}\p{N}_]|[-./][\p{L}\p{N}_])`;
 
-/** Runs of digit groups joined by one space or dash: card number candidates. */
-const DIGIT_RUN = new RegExp(String.raw`${NUM_START}\d+(?:[ -]\d+)*${NUM_END}`, 'gu');
+/** What may split a card number's groups: a dash, dot or slash (spaced or not), or up to three spaces, tabs or line breaks. */
+const CARD_SEP = String.raw`(?:[ \t]?[-./][ \t]?|\s{1,3})`;
+/** Runs of digit groups: card number candidates. */
+const DIGIT_RUN = new RegExp(String.raw`${NUM_START}\d+(?:${CARD_SEP}\d+)*${NUM_END}`, 'gu');
+/** An IBAN as written: country, check digits, then the account in groups of four (spaced or not), the last shorter. */
+const IBAN_CANDIDATE = /(?<![\p{L}\p{N}_])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\p{L}\p{N}_])/giu;
 
 /** `+44 20 7946 0958`, `(555) 123-4567`, `020 7946 0958`, `5551234567`: phone candidates, judged by `isPhone`. */
 const PHONE_CANDIDATE = new RegExp(String.raw`${NUM_START}(?:\+ ?\d{1,4}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,15}(?:[ .-]\d{1,8})*${NUM_END}`, 'gu');
@@ -38,7 +42,10 @@ const REFERENCE_BEFORE =
 const PHONE_CUE_BEFORE = /\b(?:phone|telephone|tel|mobile|cell|cellphone|call|ring|text|sms|whatsapp|fax|number is|reach me (?:on|at))\b[^\p{N}\n]{0,12}$/iu;
 const CURRENCY_BEFORE = /[$€£¥₹]\s?$|\b(?:usd|eur|gbp|chf|cad|aud|jpy|inr)\s?$/i;
 const CURRENCY_AFTER = /^\s?(?:usd|eur|gbp|chf|cad|aud|jpy|inr|dollars?|euros?|pounds?|bucks|yen|rupees)\b/i;
-const DATE_SHAPE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})$/;
+const DATE = String.raw`(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4})`;
+const DATE_SHAPE = new RegExp(`^${DATE}$`);
+/** A date and the hour of a time after it (`2024-06-01 10` before `:30`). */
+const DATE_HOUR = new RegExp(`^${DATE} \\d{1,2}$`);
 /** `1 299 000`, `12.345.678`: thousands groups, an amount rather than a phone. */
 const THOUSANDS = /^\d{1,3}(?:([ .])\d{3})(?:\1\d{3})*$/;
 
@@ -82,11 +89,39 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-/** Card numbers: 13–19 digits, in groups split by single spaces or dashes, Luhn-valid. */
+/**
+ * Whether a string is a valid IBAN (ISO 13616): 15–34 letters and digits, the country and check
+ * digits moved to the end, letters as numbers (A = 10), leaving 1 modulo 97.
+ * @example ibanValid('GB29NWBK60161331926819') // true
+ */
+export function ibanValid(iban: string): boolean {
+  const s = iban.toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s)) return false;
+  let rest = 0;
+  for (const ch of s.slice(4) + s.slice(0, 4)) {
+    const code = ch.charCodeAt(0);
+    const value = code >= 65 ? code - 55 : code - 48;
+    rest = (rest * (value > 9 ? 100 : 10) + value) % 97;
+  }
+  return rest === 1;
+}
+
+/** IBANs: the longest valid stretch of whole groups from the start of a candidate (a word may follow one). */
+function maskIbans(text: string): string {
+  return text.replace(IBAN_CANDIDATE, (candidate) => {
+    const groups = candidate.split(' ');
+    for (let n = groups.length; n > 0; n--) {
+      if (ibanValid(groups.slice(0, n).join(''))) return [PII_PLACEHOLDERS.iban, ...groups.slice(n)].join(' ');
+    }
+    return candidate;
+  });
+}
+
+/** Card numbers: 13–19 digits, alone or in groups (CARD_SEP), Luhn-valid. */
 function maskCards(text: string): string {
   return text.replace(DIGIT_RUN, (run) => {
-    const groups = run.split(/[ -]/);
-    const seps = run.match(/[ -]/g) ?? [];
+    const groups = run.split(/\D+/);
+    const seps = run.match(/\D+/g) ?? [];
     // the longest Luhn-valid stretch of whole groups, from the left; a run can hold a card and more
     const out: string[] = [];
     let i = 0;
@@ -120,6 +155,7 @@ function isPhone(candidate: string, before: string, after: string): boolean {
   if (CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return false;
   if (PHONE_CUE_BEFORE.test(before)) return true;
   if (DATE_SHAPE.test(candidate) || THOUSANDS.test(candidate)) return false;
+  if (DATE_HOUR.test(candidate) && /^:\d{2}/.test(after)) return false;
   const separated = /[ .()-]/.test(candidate);
   // an unseparated run of 7–9 digits is as likely a reference as a phone number
   return separated || digits >= 10;
@@ -147,13 +183,13 @@ function maskAddresses(text: string): string {
 }
 
 /**
- * Masks the kinds asked for (all four by default). Idempotent: masking a masked text changes
+ * Masks the kinds asked for (all five by default). Idempotent: masking a masked text changes
  * nothing.
  * @example redactPii('mail jo@example.com or call +44 20 7946 0958') // 'mail [email] or call [phone]'
  */
 export function redactPii(text: string, kinds: Iterable<PiiKind> = PII_KINDS): string {
   // Look-alikes hide nothing: full-width digits and ＠ (NFKC), no-break and other Unicode
-  // spaces, Unicode dashes. Matched on a folded copy; the text is returned as written unless
+  // spaces, Unicode dashes, invisible format characters (zero-width space, soft hyphen). Matched on a folded copy; the text is returned as written unless
   // something in it was masked (then folded, with the masks).
   if (/^[\x00-\x7f]*$/.test(text)) return maskFolded(text, kinds);
   const folded = fold(text);
@@ -164,6 +200,7 @@ export function redactPii(text: string, kinds: Iterable<PiiKind> = PII_KINDS): s
 function fold(text: string): string {
   return text
     .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
     .replace(/[\p{Zs}]/gu, ' ')
     .replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-');
 }
@@ -171,9 +208,10 @@ function fold(text: string): string {
 function maskFolded(text: string, kinds: Iterable<PiiKind>): string {
   const on = new Set(kinds);
   let out = text;
-  // e-mail first (its digits are no phone), cards before phones (a card is no phone), addresses
-  // before phones (a ZIP+4 is no phone)
+  // e-mail first (its digits are no phone), IBANs and cards before phones (their digits are no
+  // phone), addresses before phones (a ZIP+4 is no phone)
   if (on.has('email')) out = out.replace(EMAIL, PII_PLACEHOLDERS.email);
+  if (on.has('iban')) out = maskIbans(out);
   if (on.has('card')) out = maskCards(out);
   if (on.has('address')) out = maskAddresses(out);
   if (on.has('phone')) out = maskPhones(out);
@@ -191,7 +229,7 @@ export function createRedactor(kinds: Iterable<PiiKind> = PII_KINDS): Redactor {
 }
 
 /**
- * Parses a comma-separated list of kinds (`email,phone,card,address`; `none` or `off` = none).
+ * Parses a comma-separated list of kinds (`email,phone,card,iban,address`; `none` or `off` = none).
  * Throws a plain Error naming an unknown kind (the config schema turns it into CONFIG_INVALID).
  */
 export function parsePiiKinds(list: string): PiiKind[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, luhnValid, parsePiiKinds, redactPii } from '../../../shared/privacy/pii-redactor.ts';
+import { createRedactor, ibanValid, luhnValid, parsePiiKinds, redactPii } from '../../../shared/privacy/pii-redactor.ts';
 
 describe('luhnValid', () => {
   it.each(['4111111111111111', '5555555555554444', '378282246310005', '6011111111111117', '4012888888881881', '79927398713'])('%s passes', (n) => {
@@ -32,7 +32,14 @@ describe('redactPii: card numbers (13–19 digits, Luhn-valid)', () => {
     ['charged twice on 5555555555554444!', 'charged twice on [card]!'],
     // a card followed by more digits in the same run
     ['4111 1111 1111 1111 1234', '[card] 1234'],
-  ])('%s', (text, masked) => expect(redactPii(text)).toBe(masked));
+    // any way of splitting the groups
+    ['card 4111.1111.1111.1111', 'card [card]'],
+    ['card 4111/1111/1111/1111', 'card [card]'],
+    ['card 4111  1111  1111  1111', 'card [card]'],
+    ['card 4111 - 1111 - 1111 - 1111', 'card [card]'],
+    ['card 4111\t1111\t1111\t1111', 'card [card]'],
+    ['card\n4111\n1111\n1111\n1111', 'card\n[card]'],
+  ])('%j', (text, masked) => expect(redactPii(text)).toBe(masked));
 
   it.each([
     // fails the Luhn check (and too long for a phone number)
@@ -44,6 +51,22 @@ describe('redactPii: card numbers (13–19 digits, Luhn-valid)', () => {
 
   it('takes a run of 12 digits for no card (it may still be a phone number)', () => {
     expect(redactPii('4111 1111 1111')).not.toContain('[card]');
+  });
+});
+
+describe('redactPii: bank account numbers (IBAN, mod-97 checked)', () => {
+  it.each([
+    ['refund to DE89 3704 0044 0532 0130 00 please', 'refund to [iban] please'],
+    ['iban: DE89370400440532013000.', 'iban: [iban].'],
+    ['GB29 NWBK 6016 1331 9268 19', '[iban]'],
+    ['gb29 nwbk 6016 1331 9268 19 thanks', '[iban] thanks'],
+    ['FR14 2004 1010 0505 0001 3M02 606', '[iban]'],
+  ])('%j', (text, masked) => expect(redactPii(text)).toBe(masked));
+
+  it('checks the check digits', () => {
+    expect(ibanValid('GB29NWBK60161331926819')).toBe(true);
+    expect(ibanValid('GB28NWBK60161331926819')).toBe(false);
+    expect(redactPii('GB28 NWBK 6016 1331 9268 19')).not.toContain('[iban]');
   });
 });
 
@@ -121,7 +144,7 @@ describe('redactPii: postal addresses', () => {
 describe('redactPii: kinds, mixtures, idempotence', () => {
   const message = 'Cancel ORD-2024-0042: mail jane@example.com, call +44 20 7946 0958, card 4111 1111 1111 1111, 12 Baker Street';
 
-  it('masks all four kinds and keeps the order code', () => {
+  it('masks all kinds and keeps the order code', () => {
     expect(redactPii(message)).toBe('Cancel ORD-2024-0042: mail [email], call [phone], card [card], [address]');
   });
 
@@ -141,10 +164,20 @@ describe('redactPii: kinds, mixtures, idempotence', () => {
     expect(redactPii('call me on +33\u00a06\u00a012\u00a034\u00a056\u00a078')).toBe('call me on [phone]');
     expect(redactPii('phone 555\u2013123\u20134567')).toBe('phone [phone]');
     expect(redactPii('email jo＠example.com about refund')).toBe('email [email] about refund');
+    // invisible format characters: zero-width space, soft hyphen
+    expect(redactPii('card 4111\u200b1111\u200b1111\u200b1111')).toBe('card [card]');
+    expect(redactPii('card 4111\u00ad1111 1111 1111')).toBe('card [card]');
+    expect(redactPii('mail jo\u200b@example.com')).toBe('mail [email]');
     // nothing to mask: the text comes back exactly as written, look-alikes and all
     for (const t of ['café ＡＢＣ\u00a0–\u00a0fine', 'ﬁne ２ cups']) expect(redactPii(t)).toBe(t);
     const once = redactPii('card ４１１１１１１１１１１１１１１１');
     expect(redactPii(once)).toBe(once);
+  });
+
+  it('leaves a date and a time alone', () => {
+    for (const t of ['delivered 2024-06-01 10:30', '2024-06-01 10:30:00', 'on 01.06.2024 10:30', 'delivery window 2024-06-03 14:00-16:00', 'order ORD-2024-0042 placed 2024-06-01 09:15']) {
+      expect(redactPii(t)).toBe(t);
+    }
   });
 
   it('leaves text without personal data unchanged', () => {
@@ -166,6 +199,7 @@ describe('redactPii on long hostile text', () => {
 describe('parsePiiKinds', () => {
   it('reads a comma-separated list, none/off as nothing', () => {
     expect(parsePiiKinds('email, phone,card,address')).toEqual(['email', 'phone', 'card', 'address']);
+    expect(parsePiiKinds('iban')).toEqual(['iban']);
     expect(parsePiiKinds('EMAIL,email')).toEqual(['email']);
     expect(parsePiiKinds('none')).toEqual([]);
     expect(parsePiiKinds('off')).toEqual([]);

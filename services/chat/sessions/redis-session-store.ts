@@ -91,7 +91,8 @@ export class RedisSessionStore implements SessionStore {
     const r = await this.redis.run((c) => {
       const p = c.pipeline();
       for (const id of ids) p.exists(stateKey(id)).llen(turnsKey(id)).del(stateKey(id), turnsKey(id));
-      return p.del(userKey(userId)).exec();
+      // only the sessions erased leave the index: one the user started meanwhile stays findable
+      return p.srem(userKey(userId), ...ids).exec();
     });
     const sessions = ids.filter((_, i) => r?.[i * 3]?.[1] === 1).length;
     const turns = ids.reduce((n, _, i) => n + Number(r?.[i * 3 + 1]?.[1] ?? 0), 0);

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { createAuth, type AuthModule } from '../shared/auth/index.ts';
 import type { Config } from '../shared/config/index.ts';
 import { dashboardRouter } from '../shared/dashboard/index.ts';
+import { isAppError } from '../shared/errors/index.ts';
 import { createApp } from '../shared/http/index.ts';
 import type { Logger } from '../shared/logging/logger.ts';
 import { MetricsRegistry, registerModelVersions } from '../shared/metrics/index.ts';
@@ -58,6 +59,13 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     search: async (q, k) => (await recommend.search.search(q, k, {})).map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: h.matched.includes('lexical') })),
     recommendFor: async (userId, k) =>
       (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
+    similarTo: async (itemId, k) => {
+      const hits = await recommend.recommend.similar(itemId, k, {}).catch((err: unknown) => {
+        if (isAppError(err) && err.code === 'ITEM_NOT_FOUND') return [];
+        throw err;
+      });
+      return hits.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason }));
+    },
   };
   const chat = createChat(config, {
     db,

@@ -14,13 +14,15 @@ import { normalizeMessage } from './normalize.ts';
 import { clarifyReply, handoffReply, recommendReply, smallTalkReply } from './replies.ts';
 import type { SmallTalk } from './small-talk.ts';
 import { terms } from '../../../shared/search/text-terms.ts';
-import { extractPatternSlots, productQuery, productSlot, suggestionQuery, type ProductHit, type Slots } from './slot-extractor.ts';
+import { asksForSimilar, extractPatternSlots, productQuery, productSlot, suggestionQuery, type ProductHit, type Slots } from './slot-extractor.ts';
 import { placeholderValues, storedSlots } from './slot-values.ts';
 
 /** The catalog as the dialog sees it (the recommend service, called in process). */
 export interface ProductPort {
   search(query: string, k: number): Promise<ProductHit[]>;
   recommendFor(userId: string, k: number): Promise<ProductHit[]>;
+  /** Items like `itemId`, never itself; empty when the catalog no longer has it. */
+  similarTo(itemId: string, k: number): Promise<ProductHit[]>;
 }
 
 export interface DialogOptions {
@@ -160,7 +162,7 @@ export class DialogService {
       const userId = input.user_id ?? state.user_id;
       const slots: Slots = { ...state.slots, ...found };
       const decision = decide(state, signals, this.opts.rules);
-      const out = await this.respond(decision, text, intent!, slots, userId ?? `chat-session:${id}`);
+      const out = await this.respond(decision, text, intent!, slots, userId ?? `chat-session:${id}`, product);
       const now = Date.now();
       // the reply is built from the raw message and slots; the transcript keeps them masked
       const stored = this.deps.redact(input.text.trim());
@@ -233,6 +235,17 @@ export class DialogService {
     );
   }
 
+  /** Items like a product; a catalog that is not ready (or fails) only means none. */
+  private async similarProducts(itemId: string): Promise<ProductHit[]> {
+    if (!this.deps.products) return [];
+    try {
+      return await this.deps.products.similarTo(itemId, this.opts.recommendK);
+    } catch (err) {
+      this.deps.log.warn({ err, item_id: itemId }, 'similar items failed; suggesting from the search instead');
+      return [];
+    }
+  }
+
   /** Catalog hits for the message; a catalog that is not ready (or fails) only means no product slot. */
   private async searchProducts(text: string): Promise<ProductHit[]> {
     if (!this.deps.products || !text.trim()) return [];
@@ -250,6 +263,8 @@ export class DialogService {
     intent: Prediction,
     slots: Slots,
     userId: string,
+    /** The product this message names, if any. */
+    named: Slots['product'],
   ): Promise<{ action: DialogAction; reason: DialogReason; reply: string; sources: Source[] }> {
     switch (d.action) {
       case 'clarify':
@@ -257,10 +272,15 @@ export class DialogService {
       case 'handoff':
         return { action: 'handoff', reason: d.reason, reply: handoffReply(d.reason), sources: [] };
       case 'recommend': {
-        // the products the request names, searched without its words of asking
-        const asked = suggestionQuery(text, this.opts.withoutSuggestionPhrases);
-        const named = asked === '' ? [] : await this.searchProducts(asked);
-        let items = named.filter((p) => p.lexical).slice(0, this.opts.recommendK);
+        // "something like X": items like the product it names, not X again; else the products
+        // the request names, searched without its words of asking
+        const like = named && asksForSimilar(text) ? named : undefined;
+        let items = like ? await this.similarProducts(like.id) : [];
+        if (items.length === 0) {
+          const asked = suggestionQuery(text, this.opts.withoutSuggestionPhrases);
+          const hits = asked === '' ? [] : await this.searchProducts(asked);
+          items = hits.filter((p) => p.lexical && p.id !== like?.id).slice(0, this.opts.recommendK);
+        }
         if (items.length === 0 && this.deps.products) items = await this.deps.products.recommendFor(userId, this.opts.recommendK);
         return {
           action: 'recommend',

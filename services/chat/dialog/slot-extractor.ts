@@ -88,6 +88,23 @@ const REQUEST_WORDS = new Set(
 );
 
 /**
+ * Words that ask for things like a product rather than for the product itself: "something like
+ * Star Wars", "similar to the Leather Boot", "alternatives to …". "I'd like" / "would like"
+ * wants the thing itself.
+ */
+const LIKE_CUE = /\b(?:similar to|(?<!\b(?:would|wd|i'?d|we'?d|you'?d)\s+)like|such as|alternatives? (?:to|for)|instead of|other than|comparable to|in the style of)\b/i;
+
+/**
+ * Whether a request for suggestions asks for things like what it names ("something like Star
+ * Wars"), not for the named thing.
+ * @example asksForSimilar('anything like the Coffee Mug?') // true
+ * @example asksForSimilar("I'd like a coffee mug") // false
+ */
+export function asksForSimilar(text: string): boolean {
+  return LIKE_CUE.test(text.replace(/[\u2018\u2019]/g, "'"));
+}
+
+/**
  * What a request for suggestions asks for: the message without e-mail addresses, without the
  * phrases that made it a request (`strip`, from CHAT_RECOMMEND_KEYWORDS) and without words of
  * asking. Empty when nothing is left ("can you recommend something?"): then no product is

@@ -175,6 +175,17 @@ describe('chat API', () => {
       expect(byIntent.sources.every((p) => p.kind === 'product' && typeof (p as { reason?: string }).reason === 'string')).toBe(true);
     });
 
+    it('"something like X" suggests items like X, never X itself; "I\'d like X" suggests X', async () => {
+      const s = await newSession({ user_id: 'shopper-2' });
+      const like = await say(s, 'can you suggest something like the Coffee Mug?');
+      expect(like).toMatchObject({ action: 'recommend', slots: { product: { id: 'mug-1' } } });
+      expect(like.sources.length).toBeGreaterThan(0);
+      expect(like.sources.map((p) => p.id)).not.toContain('mug-1');
+      expect(like.sources.every((p) => (p as { reason?: string }).reason === 'similar to Coffee Mug')).toBe(true);
+      const itself = await say(s, "I'd like a watering can, what can you suggest?");
+      expect(itself.sources[0]).toMatchObject({ id: 'can-1' });
+    });
+
     it('returns the transcript of a session, with what the models said per message', async () => {
       const s = await newSession({ user_id: 'u-42' });
       await say(s, 'Where is my order #777?');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractPatternSlots, parseAmount, productQuery, productSlot, type ProductHit } from '../../../services/chat/dialog/slot-extractor.ts';
+import { asksForSimilar, extractPatternSlots, parseAmount, productQuery, productSlot, type ProductHit } from '../../../services/chat/dialog/slot-extractor.ts';
 
 describe('extractPatternSlots', () => {
   it.each([
@@ -96,4 +96,14 @@ describe('productSlot', () => {
     expect(q).not.toMatch(/@|\bb\.co|e\.org/);
     expect(q).toContain('and the Coffee Mug');
   });
+});
+
+describe('asksForSimilar', () => {
+  it.each(['something like Star Wars', 'anything similar to the Leather Boot?', 'alternatives to the Frying Pan', 'a film such as Alien', 'I like Fargo, what else?', 'what is like the mug but bigger'])(
+    'is true for %j',
+    (text) => expect(asksForSimilar(text)).toBe(true),
+  );
+  it.each(["I'd like a coffee mug", 'I’d like the boot', 'we would like a pan', 'likely the mug', 'unlike the boot', 'recommend a mug'])('is false for %j', (text) =>
+    expect(asksForSimilar(text)).toBe(false),
+  );
 });

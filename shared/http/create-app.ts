@@ -9,6 +9,7 @@ import { accessGate, type AccessControl } from './access-gate.ts';
 import { isApiRoutes, type ApiRoutes } from './api-routes.ts';
 import { errorMiddleware, notFoundHandler } from './error-middleware.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
+import { routeTemplateOf, routeTemplates } from './route-template.ts';
 import { wellEncodedQuery } from './well-encoded-query.ts';
 import { openApiDocument, type OpenApiDocument, type OpenApiOptions } from './openapi-document.ts';
 import { openApiRoutes } from './openapi.routes.ts';
@@ -54,15 +55,17 @@ export function createApp(opts: AppOptions): Express {
   app.use((req, res, next) => (cameOverHttps(req) ? overHttps : overHttp)(req, res, next));
   // probes and scrapes would drown the log
   app.use(requestLog(opts.log, { ignore: PROBES }));
+  const probes = probeRoutes(opts);
+  // built at start, so a route its generator cannot describe fails the boot, not the first reader
+  let document: OpenApiDocument | undefined;
+  const meta = openApiRoutes(() => document!);
+  const documented = [probes, ...opts.routers.filter(isApiRoutes), meta];
   app.use((req, res, next) => {
     const end = opts.metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => {
-      // the route template, never the raw URL: ids in paths would explode the label set
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      end({ route, status: String(res.statusCode) });
-    });
+    res.on('finish', () => end({ route: routeTemplateOf(req), status: String(res.statusCode) }));
     next();
   });
+  app.use(routeTemplates(documented));
 
   if (opts.corsOrigins?.length) {
     // before the access layer: preflights carry no key, and a 401 must be readable by the page
@@ -76,11 +79,6 @@ export function createApp(opts: AppOptions): Express {
     );
   }
 
-  const probes = probeRoutes(opts);
-  // built at start, so a route its generator cannot describe fails the boot, not the first reader
-  let document: OpenApiDocument | undefined;
-  const meta = openApiRoutes(() => document!);
-  const documented = [probes, ...opts.routers.filter(isApiRoutes), meta];
   const access = opts.access;
   document = openApiDocument(
     documented,

@@ -9,20 +9,25 @@ export interface LogDestination {
 
 /** A JSON string literal, escapes included: outside strings a JSON line has no quotes. */
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
+/** What precedes a request's id in every line of that request (request-log.ts binds `req: { id, method, url }`). */
+const REQUEST_ID_KEY = '"req":{"id":';
 /** Only literals with a digit or an `@` can hold an e-mail, phone, card or address. */
 const MAYBE_PII = /[\d@]/;
 
 /**
  * Masks personal data in every string value of one JSON log line: the message, bound fields
  * (a request's URL and its query), error messages and stacks. Numbers, booleans and nulls are
- * left alone (times, pids and durations are no phone numbers); a line without any change is
+ * left alone (times, pids and durations are no phone numbers), and so is a request's id; a line without any change is
  * returned as it came.
  * @example redactLogLine('{"msg":"mail jo@example.com"}\n', createRedactor()) // '{"msg":"mail [email]"}\n'
  */
 export function redactLogLine(line: string, redact: Redactor): string {
   if (redact.kinds.length === 0) return line;
-  return line.replace(STRING_LITERAL, (literal) => {
+  return line.replace(STRING_LITERAL, (literal: string, offset: number) => {
     if (!MAYBE_PII.test(literal)) return literal;
+    // a request id (letters, digits, `._:-` only, request-log.ts) is how lines are correlated:
+    // a numeric one (`1700000000123`) is no phone number
+    if (line.startsWith(REQUEST_ID_KEY, offset - REQUEST_ID_KEY.length)) return literal;
     let value: string;
     try {
       value = JSON.parse(literal) as string;

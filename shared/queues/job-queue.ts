@@ -62,7 +62,7 @@ async function withinTime<T>(what: string, work: Promise<T>): Promise<T> {
  * Job ids as the outside sees them: the queue's short name and BullMQ's id (`train-12`,
  * `refresh-5`). BullMQ numbers each queue on its own, so its bare ids repeat across queues.
  */
-function publicId(queue: QueueName, bullId: string): string {
+export function publicId(queue: QueueName, bullId: string): string {
   return `${queue.replace(/^affinity-/, '')}-${bullId}`;
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { MetricsRegistry } from '../metrics/index.ts';
 import { JobMetrics } from './job-metrics.ts';
 import { QUEUE_OF, type JobName, type JobOutcome, type JobPayloads, type QueueName } from './job-catalog.ts';
+import { publicId } from './job-queue.ts';
 import { bullConnection } from './redis-connection.ts';
 
 /** What a handler gets besides its payload. */
@@ -47,11 +48,12 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
       async (job: Job) => {
         const handler = opts.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
         if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
-        const log = opts.log.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+        // the id the API, the CLI and the dashboard show (`train-3`), not BullMQ's own (`3`, in every queue)
+        const log = opts.log.child({ job: job.name, jobId: publicId(queue, job.id!), attempt: job.attemptsMade + 1 });
         // from now on the same job asked for again is a new job: this run may have read its data already
         if (job.deduplicationId) await job.removeDeduplicationKey();
         const ctx: JobContext = {
-          jobId: job.id!,
+          jobId: publicId(queue, job.id!),
           attempt: job.attemptsMade + 1,
           log,
           progress: async (stage, percent) => {
@@ -68,7 +70,7 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
           measure?.finished(job.name, outcome.status, seconds());
           // a flow that reports a failed stage is a failure too, though BullMQ saw it complete
           if (outcome.status === 'failed') measure?.failed(job.name, true);
-          log.info({ ...outcome, seconds: Math.round(seconds() * 10) / 10 }, `${job.name} finished`);
+          log[outcome.status === 'failed' ? 'warn' : 'info']({ ...outcome, seconds: Math.round(seconds() * 10) / 10 }, `${job.name} finished`);
           return outcome;
         } catch (err) {
           measure?.finished(job.name, 'error', seconds());

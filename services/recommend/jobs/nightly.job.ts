@@ -6,7 +6,8 @@ const KIND_OF_STAGE: Record<string, string> = { 'train-recommend': 'recommend', 
  * The nightly flow: each training job in order (those this worker has), then an index
  * rebuild, as stages of one job, so its progress and per-stage durations are in one place.
  * A stage that fails is recorded and the flow goes on (a broken intent dataset must not stop
- * the recommender's refresh); the result lists the failures and the promoted versions.
+ * the recommender's refresh); the result lists the failures and the promoted versions, and its
+ * status is `failed` when a stage failed.
  */
 
 export function nightlyJob(handlers: JobHandlers): JobHandler<'nightly'> {
@@ -36,6 +37,7 @@ export function nightlyJob(handlers: JobHandlers): JobHandler<'nightly'> {
       .filter(([, r]) => r.status === 'promoted')
       .map(([stage, r]) => ({ kind: KIND_OF_STAGE[stage], version: r.version, metrics: r.metrics }));
     const failed = Object.keys(results).filter((stage) => results[stage]!.status === 'failed');
-    return { status: 'done', failed, seconds: Math.round((performance.now() - flowStarted) / 100) / 10, stages: results, promoted };
+    // a failed stage fails the flow (counted as a failure, alerted on), though the others ran
+    return { status: failed.length > 0 ? 'failed' : 'done', failed, seconds: Math.round((performance.now() - flowStarted) / 100) / 10, stages: results, promoted };
   };
 }

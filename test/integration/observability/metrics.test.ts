@@ -49,6 +49,12 @@ describe('Prometheus metrics after traffic', () => {
     for (let i = 0; i < 2; i++) expect((await request(api.app).get('/v1/users/u1/recommendations?k=3')).status).toBe(200);
     expect((await request(api.app).get('/v1/search?q=mug&k=3')).status).toBe(200);
     for (let i = 0; i < 2; i++) expect((await request(api.app).post('/v1/embeddings').send({ input: ['hello there'] })).status).toBe(200);
+    // refused before any route handler ran: bad JSON, a body that is not JSON, a bad query
+    expect((await request(api.app).post('/v1/events').set('content-type', 'application/json').send('{"events": [')).status).toBe(400);
+    expect((await request(api.app).post('/v1/events').set('content-type', 'text/plain').send('hello')).status).toBe(415);
+    expect((await request(api.app).get('/v1/search?q=%ZZ')).status).toBe(400);
+    expect((await request(api.app).get('/nowhere/42')).status).toBe(404);
+    expect((await request(api.app).get('/admin/queues/api/queues')).status).toBe(200);
     apiText = (await request(api.app).get('/metrics')).text;
     workerText = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
   });
@@ -64,6 +70,15 @@ describe('Prometheus metrics after traffic', () => {
     expect(apiText).toContain('# TYPE affinity_http_request_duration_seconds histogram');
     expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: '/v1/users/:id/recommendations', status: '200' })).toBeGreaterThanOrEqual(2);
     expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: '/v1/search', status: '200' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("names the route of a request refused before its handler ran; 'unmatched' only for no route; a mount by its path", () => {
+    expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: '/v1/events', status: '400' })).toBe(1);
+    expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: '/v1/events', status: '415' })).toBe(1);
+    expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: '/v1/search', status: '400' })).toBe(1);
+    expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: 'unmatched', status: '404' })).toBe(1);
+    expect(sample(apiText, 'affinity_http_request_duration_seconds_count', { route: '/admin/queues', status: '200' })).toBe(1);
+    expect(apiText).not.toMatch(/route="[^"]*,/);
   });
 
   it('embedding batch sizes, queue wait and the embedding cache', () => {

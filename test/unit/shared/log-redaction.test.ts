@@ -29,6 +29,19 @@ describe('log lines: personal data masked wherever it is', () => {
     expect(typeof line!.time).toBe('number');
   });
 
+  it("keeps a request's id as it came, numeric or not, and masks the rest of its line", () => {
+    const { log, parsed } = capture();
+    for (const id of ['1700000000123', '8448-2111-1234', '20240601123045']) {
+      log.child({ req: { id, method: 'GET', url: '/v1/search?q=call 555 123 4567' } }).info({ other: { id: '5551234567' } }, 'request');
+    }
+    for (const [i, line] of parsed().entries()) {
+      expect((line.req as { id: string }).id).toBe(['1700000000123', '8448-2111-1234', '20240601123045'][i]);
+      expect((line.req as { url: string }).url).toBe('/v1/search?q=call [phone]');
+      // an id under another key is no request id
+      expect(line.other).toEqual({ id: '[phone]' });
+    }
+  });
+
   it('masks URL-encoded text (a search query in a request line)', () => {
     const redact = createRedactor();
     const line = `${JSON.stringify({ req: { url: '/v1/kb/search?q=mail%20jane.doe%40example.com%20or%20%2B44%207700%20900123' } })}\n`;

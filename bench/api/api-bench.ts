@@ -9,6 +9,7 @@ import { freePort, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
+import { sumOfSamples } from '../../shared/metrics/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
 
@@ -40,7 +41,7 @@ const BENCH_KEY = `aff_bench_${randomBytes(32).toString('base64url')}`;
 /** Lookups of the recommender's candidate cache that missed, summed over the API's processes. */
 async function cacheMisses(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${BENCH_KEY}` } })).text();
-  return Number(/^affinity_recommend_cache_lookups_total\{result="miss"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  return sumOfSamples(text, 'affinity_recommend_cache_lookups_total', { result: 'miss' });
 }
 
 /** Runs autocannon against one route family; `paths` are cycled through. */

@@ -2,6 +2,7 @@
 // until the server (or any condition) is ready.
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { sumOfSamples } from '../../shared/metrics/index.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,7 +38,7 @@ export async function waitReady(base: string, child: ChildProcess, timeoutMs: nu
     if ((await fetch(`${base}/readyz`, { headers: opts.headers })).status !== 200) return false;
     if ((opts.processes ?? 1) <= 1) return true;
     const text = await (await fetch(`${base}/metrics`, { headers: opts.headers })).text();
-    return Number(/^affinity_api_processes_ready (\d+)/m.exec(text)?.[1] ?? 0) >= opts.processes!;
+    return sumOfSamples(text, 'affinity_api_processes_ready') >= opts.processes!;
   });
   if (exited) throw new Error(`the server exited with code ${child.exitCode}`);
 }

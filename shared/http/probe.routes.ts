@@ -32,14 +32,14 @@ const READY_GAUGE = 'affinity_api_processes_ready';
 
 /**
  * `/healthz` (the process answers), `/readyz` (every part can serve) and `/metrics`
- * (Prometheus, with `affinity_api_processes_ready`: 1 when this process is ready, and over a
- * cluster of API processes the number that are).
+ * (Prometheus, with `affinity_api_processes_ready`: 1 when this process is ready; over a
+ * cluster of API processes one series per process).
  */
 export function probeRoutes(opts: { metrics: MetricsRegistry; readiness?: readonly ReadinessCheck[] }): ApiRoutes {
   if (!opts.metrics.registry.getSingleMetric(READY_GAUGE)) {
     opts.metrics.gauge({
       name: READY_GAUGE,
-      help: 'API processes whose every part can serve (/readyz), summed over the processes of a cluster',
+      help: 'API processes whose every part can serve (/readyz): 1 or 0 per process (api_process in a cluster; sum them)',
       async collect() {
         this.set((await readinessOf(opts.readiness ?? [])).ready ? 1 : 0);
       },

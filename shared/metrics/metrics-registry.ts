@@ -6,9 +6,8 @@ export type { Registry, Histogram, Counter, Gauge } from 'prom-client';
 /**
  * One Prometheus registry per process (or per app in tests), with the default process
  * metrics and the HTTP request histogram every route reports into. In a cluster of API
- * processes (API_PROCESSES > 1) `render` gives the sum over all of them: counters and
- * histograms add up; a gauge adds up unless it says otherwise (`aggregator: 'max'` for one
- * every process reads from the same place, such as a queue's depth).
+ * processes (API_PROCESSES > 1) `render` gives the series of all of them, each labelled with
+ * its process's slot (`api_process`, cluster-metrics.ts), so nothing is summed across them.
  */
 export class MetricsRegistry {
   readonly registry = new client.Registry();

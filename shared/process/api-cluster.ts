@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logging/logger.ts';
 import { answerMetricsRequests } from './cluster-metrics.ts';
+import { API_PROCESS_ENV } from './cluster-metrics.ts';
 import { withMallocDefaults } from './malloc-env.ts';
 
 export interface ApiClusterOptions {
@@ -35,10 +36,15 @@ export function runApiCluster(opts: ApiClusterOptions): { stop(signal: string): 
   let failedStarts = 0;
   const listening = new Set<number>();
 
-  const fork = (): Worker => {
-    // the primary's environment, plus a fixed malloc mmap threshold (see malloc-env.ts)
-    const worker = cluster.fork(withMallocDefaults(process.env));
-    worker.once('online', () => opts.log.info({ pid: worker.process.pid, worker: worker.id }, 'API process started'));
+  /** Each process's slot (0 … processes-1): a replacement takes the slot of the one it replaces. */
+  const slots = new Map<number, number>();
+  const fork = (slot: number): Worker => {
+    // the primary's environment, plus a fixed malloc mmap threshold (see malloc-env.ts), plus the
+    // slot, which labels the process's metrics (a replacement's counters then restart from zero
+    // in the series of the one it replaced, which Prometheus reads as the reset it is)
+    const worker = cluster.fork({ ...withMallocDefaults(process.env), [API_PROCESS_ENV]: String(slot) });
+    slots.set(worker.id, slot);
+    worker.once('online', () => opts.log.info({ pid: worker.process.pid, worker: worker.id, api_process: slot }, 'API process started'));
     worker.once('listening', () => {
       listening.add(worker.id);
       failedStarts = 0;
@@ -48,6 +54,8 @@ export function runApiCluster(opts: ApiClusterOptions): { stop(signal: string): 
 
   cluster.on('exit', (worker, code, signal) => {
     const listened = listening.delete(worker.id);
+    const slot = slots.get(worker.id) ?? 0;
+    slots.delete(worker.id);
     if (stopping) {
       if (code !== 0 && code !== null) exitCode = 1;
       if (Object.keys(cluster.workers ?? {}).length === 0) {
@@ -61,8 +69,8 @@ export function runApiCluster(opts: ApiClusterOptions): { stop(signal: string): 
       stop('failed starts', 1);
       return;
     }
-    opts.log.error({ pid: worker.process.pid, code, signal }, 'an API process exited; starting another');
-    fork();
+    opts.log.error({ pid: worker.process.pid, code, signal, api_process: slot }, 'an API process exited; starting another');
+    fork(slot);
   });
 
   const stop = (reason: string, code = 0) => {
@@ -75,7 +83,7 @@ export function runApiCluster(opts: ApiClusterOptions): { stop(signal: string): 
     for (const w of workers) w.process.kill('SIGTERM');
   };
 
-  for (let i = 0; i < opts.processes; i++) fork();
+  for (let i = 0; i < opts.processes; i++) fork(i);
   opts.log.info({ processes: opts.processes }, `API: ${opts.processes} serving processes on one port`);
   return { stop: (signal) => stop(signal) };
 }

@@ -4,7 +4,15 @@ import { appError } from '../errors/index.ts';
 
 // A serving process of a cluster asks the primary for the metrics of all of them; the primary
 // collects each process's registries (prom-client's AggregatorRegistry, over the cluster's IPC
-// channel) and answers with their sum. So any process can answer a scrape for the whole API.
+// channel) and answers with them all. So any process can answer a scrape for the whole API.
+// Each process's series carry its slot (`api_process`): summed, a replaced process's counters
+// would vanish from the total, which would go down, and Prometheus would count the survivors'
+// totals again as new; apart, the replacement restarts its slot's series from zero, a reset.
+
+/** Set by the primary on each serving process: its slot, 0 … API_PROCESSES-1, the `api_process` label of its metrics. */
+export const API_PROCESS_ENV = 'AFFINITY_API_PROCESS';
+/** The label that keeps each serving process's series apart in the cluster's metrics. */
+export const API_PROCESS_LABEL = 'api_process';
 
 const REQUEST = 'affinity:cluster-metrics-req';
 const RESPONSE = 'affinity:cluster-metrics-res';
@@ -42,6 +50,8 @@ let answering = false;
 /** Cluster worker: `registry` is part of what this process reports to the primary. */
 export function shareRegistry(registry: client.Registry): void {
   if (!cluster.isWorker) return;
+  const slot = process.env[API_PROCESS_ENV];
+  if (slot !== undefined) registry.setDefaultLabels({ [API_PROCESS_LABEL]: slot });
   shared.push(registry);
   client.AggregatorRegistry.setRegistries(shared);
   if (!answering) {

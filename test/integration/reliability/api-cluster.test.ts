@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samples, sumOfSamples } from '../../../shared/metrics/index.ts';
 import { type AffinityProcess, spawnAffinity, systemEnv, untilReady } from '../../support/affinity-process.ts';
 import { deleteKeysUnder, freePort, testRedis, until, type TestRedis } from '../../support/redis.ts';
 
@@ -24,10 +25,10 @@ function getOnNewConnection(url: string): Promise<number> {
   });
 }
 
-const metric = (text: string, series: string): number => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-};
+/** The series of `name` whose labels include `labels`, by their `api_process` label. */
+const perProcess = (text: string, name: string, labels: Record<string, string> = {}): Record<string, number> =>
+  Object.fromEntries(samples(text, name, labels).map((s) => [s.labels.api_process ?? '?', s.value]));
+
 
 const alive = (pid: number): boolean => {
   try {
@@ -66,11 +67,11 @@ describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('spreads connections, sums metrics, replaces a dead process and stops cleanly', { timeout: 120_000 }, async () => {
+  it('spreads connections, reports the metrics of every process, replaces a dead process and stops cleanly', { timeout: 120_000 }, async () => {
     // not set by the caller: the primary gives it to each API process (malloc-env.ts)
     api = spawnAffinity(['serve'], { ...env, MALLOC_MMAP_THRESHOLD_: undefined });
     await untilReady(api, base);
-    const ready = async () => metric(await (await fetch(`${base}/metrics`)).text(), 'affinity_api_processes_ready');
+    const ready = async () => sumOfSamples(await (await fetch(`${base}/metrics`)).text(), 'affinity_api_processes_ready');
     await until('both processes ready', 60_000, async () => (await ready()) === 2, 200);
     const [first, second] = startedPids(api.output());
     expect(first).toBeDefined();
@@ -83,11 +84,17 @@ describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
       expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
     }
 
-    // 40 requests on 40 connections: answered by both processes, counted once each in the sum
+    // 40 requests on 40 connections: answered by both processes, each counted once, in its own series
     const statuses = await Promise.all(Array.from({ length: 40 }, () => getOnNewConnection(`${base}/v1/items/no-such-item`)));
     expect(statuses.every((s) => s === 404)).toBe(true);
-    const text = await (await fetch(`${base}/metrics`)).text();
-    expect(metric(text, 'affinity_http_request_duration_seconds_count{method="GET",route="/v1/items/:id",status="404"}')).toBe(40);
+    const notFound = { method: 'GET', route: '/v1/items/:id', status: '404' };
+    const counts = perProcess(await (await fetch(`${base}/metrics`)).text(), 'affinity_http_request_duration_seconds_count', notFound);
+    expect(Object.keys(counts).sort()).toEqual(['0', '1']);
+    expect(counts['0']! + counts['1']!).toBe(40);
+    const slotOf = (pid: number) => {
+      const line = api!.output().split('\n').find((l) => l.includes('"msg":"API process started"') && l.includes(`"pid":${pid},`));
+      return line ? JSON.parse(line).api_process as number : undefined;
+    };
 
     // one process killed: the primary starts another; the survivor serves meanwhile
     process.kill(first!, 'SIGKILL');
@@ -97,6 +104,15 @@ describe('API_PROCESSES=2: a cluster of API processes on one port', () => {
     await until('a replacement ready', 60_000, async () => startedPids(api!.output()).length === 3 && (await ready()) === 2, 200);
     const replacement = startedPids(api.output())[2]!;
     expect([first, second]).not.toContain(replacement);
+    // the replacement takes the dead one's slot: its series restart from zero (a counter reset
+    // to Prometheus), the survivor's keep counting; no series of a third process appears
+    const killedSlot = String(slotOf(first!));
+    expect(slotOf(replacement)).toBe(slotOf(first!));
+    const after = perProcess(await (await fetch(`${base}/metrics`)).text(), 'affinity_http_request_duration_seconds_count', notFound);
+    expect(Object.keys(after).every((slot) => slot === '0' || slot === '1')).toBe(true);
+    expect(after[killedSlot] ?? 0).toBe(0);
+    const survivorSlot = killedSlot === '0' ? '1' : '0';
+    expect(after[survivorSlot]).toBe(counts[survivorSlot]);
 
     // SIGTERM to the primary: every process drains and exits, the primary with 0
     expect(await api.stop('SIGTERM')).toEqual({ code: 0, signal: null });

@@ -34,12 +34,38 @@ export interface WorkerOptions {
   metrics?: MetricsRegistry;
 }
 
+/** Server-side errors that a retry cannot mend: the job's data or the configuration is missing. */
+const NEVER_SUCCEEDS = new Set<string>(['CHAT_TRAINING_DATA_NOT_FOUND', 'CONFIG_INVALID']);
+/** A connection error (Redis away) is logged once per this long, with how often it repeated meanwhile. */
+const CONNECTION_ERROR_QUIET_MS = 30_000;
+
+/**
+ * `say(reason, queue, repeats)` at most once per `ms` for each reason: a worker whose Redis is
+ * away reports the same error on every reconnection attempt, in every queue (80 lines a minute).
+ */
+function onceEvery(ms: number, say: (reason: string, queue: string, repeats: number) => void): (reason: string, queue: string) => void {
+  const seen = new Map<string, { until: number; repeats: number }>();
+  return (reason, queue) => {
+    const now = Date.now();
+    const s = seen.get(reason);
+    if (s && now < s.until) {
+      s.repeats++;
+      return;
+    }
+    say(reason, queue, s?.repeats ?? 0);
+    seen.set(reason, { until: now + ms, repeats: 0 });
+  };
+}
+
 /**
  * Runs the handlers for every queue that has one. Expected outcomes come back as a status;
  * errors with a 4xx code can never succeed and are marked unrecoverable (no retry); other
  * errors are retried with backoff.
  */
 export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; workers: Worker[] } {
+  const connectionError = onceEvery(CONNECTION_ERROR_QUIET_MS, (reason: string, queue: string, repeats: number) =>
+    opts.log.warn({ reason, queue, ...(repeats > 0 ? { repeats } : {}) }, 'worker connection error'),
+  );
   const measure = opts.metrics ? new JobMetrics(opts.metrics) : undefined;
   const queues = new Set<QueueName>((Object.keys(opts.handlers) as JobName[]).map((n) => QUEUE_OF[n]));
   const workers = [...queues].map((queue) => {
@@ -74,7 +100,7 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
           return outcome;
         } catch (err) {
           measure?.finished(job.name, 'error', seconds());
-          if (isAppError(err) && err.status < 500) {
+          if (isAppError(err) && (err.status < 500 || NEVER_SUCCEEDS.has(err.code))) {
             measure?.failed(job.name, true);
             log.warn({ code: err.code, reason: err.message }, `${job.name} can never succeed`);
             throw new UnrecoverableError(`${err.code}: ${err.message}`);
@@ -95,7 +121,7 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
         maxStalledCount: 1,
       },
     );
-    worker.on('error', (err) => opts.log.warn({ err: err.message, queue }, 'worker connection error'));
+    worker.on('error', (err) => connectionError(err.message, queue));
     return worker;
   });
   return {

@@ -134,15 +134,23 @@ describe('Prometheus metrics after traffic', () => {
       prefix,
       log,
       metrics,
-      handlers: { 'rebuild-index': async () => Promise.reject(appError('VALIDATION_FAILED', 'nothing to rebuild from')) },
+      handlers: {
+        'rebuild-index': async () => Promise.reject(appError('VALIDATION_FAILED', 'nothing to rebuild from')),
+        // a server-side error no retry mends: the data set is missing
+        'train-intents': async () => Promise.reject(appError('CHAT_TRAINING_DATA_NOT_FOUND', 'no intents at /nowhere.csv')),
+      },
     });
     const queue = new JobQueue(redis.url, prefix);
     try {
-      const id = await queue.enqueue('rebuild-index', {});
-      await until('the job to fail', 20_000, async () => (await queue.get(id))?.state === 'failed');
+      const ids = [await queue.enqueue('rebuild-index', {}), await queue.enqueue('train-intents', {})];
+      for (const id of ids) await until('the job to fail', 20_000, async () => (await queue.get(id))?.state === 'failed');
       const text = await metrics.render();
-      expect(sample(text, 'affinity_job_failures_total', { job_name: 'rebuild-index', final: 'true' })).toBe(1);
-      expect(sample(text, 'affinity_job_duration_seconds_count', { job_name: 'rebuild-index', status: 'error' })).toBe(1);
+      for (const [i, job] of ['rebuild-index', 'train-intents'].entries()) {
+        expect(sample(text, 'affinity_job_failures_total', { job_name: job, final: 'true' }), job).toBe(1);
+        // one attempt: no retry of what cannot succeed
+        expect(sample(text, 'affinity_job_duration_seconds_count', { job_name: job, status: 'error' }), job).toBe(1);
+        expect((await queue.get(ids[i]!))?.attempts, job).toBe(1);
+      }
     } finally {
       await running.close();
       await queue.close();

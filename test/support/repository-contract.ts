@@ -258,8 +258,10 @@ export function repositoryContract(dbs: Databases): void {
   });
 
   describe('ItemVectorRepository', () => {
-    it('stores vectors per model, bit for bit, replaces them and removes them', async () => {
-      const repo = new ItemVectorRepository(await migrated());
+    it('stores vectors per model, bit for bit, replaces them and removes them; none for an item not in the catalog', async () => {
+      const db = await migrated();
+      await new CatalogRepository(db).upsertItems([item('a'), item('b')]);
+      const repo = new ItemVectorRepository(db);
       const v = Float32Array.from([0.1, -2.5, 3.4028234663852886e38, 1e-45, 0]);
       await repo.put('m1', [
         { id: 'a', textHash: 'h1', vector: v },
@@ -273,6 +275,9 @@ export function repositoryContract(dbs: Databases): void {
       expect(got.get('b')).toEqual({ textHash: 'h3', vector: Float32Array.from([5, 4, 3, 2, 1]) });
       expect(await repo.remove('a')).toBe(2);
       expect((await repo.get('m2', ['a'])).size).toBe(0);
+      // deleted while it was being embedded: the vector that arrives after is not kept
+      await repo.put('m1', [{ id: 'gone', textHash: 'h9', vector: v }, { id: 'b', textHash: 'h4', vector: v }]);
+      expect([...(await repo.get('m1', ['gone', 'b'])).keys()]).toEqual(['b']);
     });
   });
 

@@ -55,14 +55,17 @@ export class ItemVectorRepository {
     return out;
   }
 
+  /** Stores vectors (replacing an item's earlier one under `model`); an item no longer in the catalog gets none. */
   async put(model: string, rows: readonly { id: string; textHash: string; vector: Float32Array }[], now = Date.now()): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction(async (tx) => {
       for (const r of rows) {
         await tx.run(
-          `INSERT INTO item_vectors (item_id, model, text_hash, vector, updated_at) VALUES (?, ?, ?, ?, ?)
+          // only for an item that still exists: one deleted while it was being embedded leaves no row
+          `INSERT INTO item_vectors (item_id, model, text_hash, vector, updated_at)
+           SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)
            ON CONFLICT (item_id, model) DO UPDATE SET text_hash = excluded.text_hash, vector = excluded.vector, updated_at = excluded.updated_at`,
-          [r.id, model, r.textHash, toBuffer(r.vector), now],
+          [r.id, model, r.textHash, toBuffer(r.vector), now, r.id],
         );
       }
     });

@@ -12,11 +12,18 @@ export const recommendationsQuery = (maxK: number, defaultK: number) =>
         k: kParam(maxK, defaultK),
         /** 0 = relevance order, up to 1 = as varied as possible (MMR). */
         diversity: emptyAsUnset(z.coerce.number().min(0).max(1).default(0)),
-        /** Comma-separated item ids: what the visitor is looking at now (cold users, sessions). */
+        /**
+         * Item ids: what the visitor is looking at now (cold users, sessions). Comma-separated,
+         * or the parameter repeated, one id each (for ids with a comma in them).
+         */
         context_items: z
-          .string()
-          .max(10_000)
-          .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+          .union([
+            z
+              .string()
+              .max(10_000)
+              .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+            z.array(z.string().max(10_000)).max(100),
+          ])
           .pipe(z.array(entityId).max(100))
           .optional(),
       })

@@ -160,6 +160,11 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect(ctx.body.strategy).toBe('context');
       expect(ctx.body.items.filter((i: { category: string }) => i.category === 'Books').length).toBeGreaterThanOrEqual(2);
       expect((await get('/v1/users/stranger/recommendations?context_items=ghost')).body.error.code).toBe('ITEM_NOT_FOUND');
+      // the parameter repeated: one id each, taken whole (an id may hold a comma)
+      const repeated = await get('/v1/users/stranger/recommendations?k=4&context_items=books-1&context_items=books-4');
+      expect(repeated.body).toEqual(ctx.body);
+      const whole = await get('/v1/users/stranger/recommendations?context_items=books-1,books-4&context_items=books-2');
+      expect(whole.body.error).toMatchObject({ code: 'ITEM_NOT_FOUND', details: { id: 'books-1,books-4' } });
     });
 
     it('never offers back the items the shopper is looking at (context_items), to a stranger or a known user', async () => {

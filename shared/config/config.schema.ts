@@ -139,6 +139,8 @@ export const configSchema = z.object({
     .string()
     .default('')
     .refine((v) => v === '' || (/^postgres(ql)?:\/\//i.test(v) && URL.canParse(v)), { message: 'must be a postgres:// or postgresql:// URL' }),
+  /** PostgreSQL: longest a statement may run before it is cancelled (a lock is waited for 10 s at most); 0 = no limit. */
+  DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(60_000),
   /** SQLite database file (default `<AFFINITY_DATA_DIR>/affinity.db`); unused with DATABASE_URL. */
   DATABASE_FILE: z.string().default(''),
   /** `full` keeps acknowledged writes through a power loss; `normal` through a process crash. */

@@ -10,7 +10,7 @@ import { openSqlite } from './sqlite-database.ts';
  * connects on the first statement (in practice the boot-time `migrate`).
  */
 export function openDatabase(config: Config): SqlDatabase {
-  if (config.DATABASE_URL) return openPostgres({ url: config.DATABASE_URL });
+  if (config.DATABASE_URL) return openPostgres({ url: config.DATABASE_URL, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS });
   const file = config.DATABASE_FILE || path.join(config.AFFINITY_DATA_DIR, 'affinity.db');
   return openSqlite({ file, synchronous: config.DB_SYNCHRONOUS });
 }

@@ -8,6 +8,13 @@ export interface PostgresOptions {
   /** `postgres://user:password@host:5432/database`, with `?sslmode=…` and the like as pg reads them. */
   url: string;
   /**
+   * Longest a statement may run, waiting for locks included, before the server cancels it (and
+   * the client gives up on a connection that stopped answering a few seconds later); 0 = no
+   * limit. A request then fails with `STORAGE_FAILED` instead of hanging.
+   * @defaultValue 60000
+   */
+  statementTimeoutMs?: number;
+  /**
    * Most connections the pool opens.
    * @defaultValue 10
    */
@@ -70,6 +77,11 @@ function wrap(err: unknown, sql: string, where: string): never {
   throw appError('STORAGE_FAILED', `database error: ${msg}`, { statement: sql.slice(0, 120), sqlstate }, err);
 }
 
+/** Longest a statement waits for a row or table lock another holds. */
+const LOCK_TIMEOUT_MS = 10_000;
+/** How much longer than the server's statement timeout the client waits before it gives up on the connection. */
+const QUERY_TIMEOUT_GRACE_MS = 5_000;
+
 /** Statements as pg takes them, translated once each (the set is small: repositories' fixed SQL and IN-lists by length). */
 const translated = new Map<string, { text: string; count: number }>();
 function translate(sql: string): { text: string; count: number } {
@@ -120,10 +132,17 @@ function onClient(client: pg.PoolClient, where: string): SqlDatabase {
  */
 export function openPostgres(opts: PostgresOptions): SqlDatabase {
   const where = serverName(opts.url);
+  const statementTimeout = opts.statementTimeoutMs ?? 60_000;
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.maxConnections ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    // a server that stops answering (frozen, or a network that drops packets) is found out by
+    // the client's own timer; a lock or a slow statement, by the server's
+    ...(statementTimeout > 0 ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + QUERY_TIMEOUT_GRACE_MS } : {}),
+    // a write waiting on another's lock gives up as on SQLite (busy timeout), not after a minute
+    lock_timeout: statementTimeout > 0 ? Math.min(LOCK_TIMEOUT_MS, statementTimeout) : LOCK_TIMEOUT_MS,
+    keepAlive: true,
     types,
   });
   // A connection that breaks while idle in the pool is dropped by it; the next statement

@@ -149,6 +149,26 @@ export function repositoryContract(dbs: Databases): void {
     });
   });
 
+  describe('concurrent batches over several connections', () => {
+    it('runs batches sharing event ids, entries or vectors in opposite orders at once: none fails (no deadlock), each is stored once', async () => {
+      const first = await migrated();
+      const handles = [first, dbs.open(), dbs.open(), dbs.open()];
+      await new CatalogRepository(first).upsertItems([item('a'), item('b')]);
+      const ids = Array.from({ length: 30 }, (_, i) => `e${String(i).padStart(2, '0')}`);
+      const inOrder = (i: number) => (i % 2 === 0 ? ids : [...ids].reverse());
+      const events = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => new CatalogRepository(handles[i % 4]!).insertEvents(inOrder(i).map((id) => ({ event_id: id, user_id: 'u', item_id: 'a', type: 'view' as const })), T0)),
+      );
+      expect(events.reduce((n, r) => n + r.accepted, 0)).toBe(30);
+      expect(await new CatalogRepository(first).countEvents()).toBe(30);
+      await Promise.all(Array.from({ length: 8 }, (_, i) => new KbRepository(handles[i % 4]!).upsertMany(inOrder(i).map((id) => ({ id, questions: [`q ${id}`], answer: `a ${i}` })), T0)));
+      expect((await new KbRepository(first).all()).map((e) => e.id)).toEqual(ids);
+      const vectors = (i: number) => (i % 2 === 0 ? ['a', 'b'] : ['b', 'a']).map((id) => ({ id, textHash: `h${i}`, vector: Float32Array.from([i]) }));
+      await Promise.all(Array.from({ length: 8 }, (_, i) => new ItemVectorRepository(handles[i % 4]!).put('m', vectors(i))));
+      expect((await new ItemVectorRepository(first).get('m', ['a', 'b'])).size).toBe(2);
+    });
+  });
+
   describe('UserHistoryCache over the repository', () => {
     it('serves a user\'s history from memory until an append, a purge or an erasure changes it, whichever process wrote it', async () => {
       const db = await migrated();

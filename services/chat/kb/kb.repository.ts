@@ -28,7 +28,8 @@ export class KbRepository {
   /** Inserts or replaces every entry in one transaction: all are stored or none. */
   async upsertMany(entries: readonly KbEntryInput[], now = Date.now()): Promise<KbEntry[]> {
     return this.db.transaction(async (tx) => {
-      for (const e of entries) {
+      // written in id order: two batches sharing entries never wait on each other in a cycle (PostgreSQL)
+      for (const e of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
         await tx.run(
           `INSERT INTO kb_entries (id, questions, answer, intent, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET questions = excluded.questions, answer = excluded.answer, intent = excluded.intent,

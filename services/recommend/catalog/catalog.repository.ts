@@ -138,6 +138,16 @@ export class CatalogRepository {
           item_ids: unknown.slice(0, 100),
         });
       }
+      // Two batches naming the same event ids in different orders would each wait for a row the
+      // other inserted (a deadlock on PostgreSQL, where writers run at once). Locks on the ids'
+      // hashes, taken in hash order, serialise such batches without reordering the events: their
+      // order is their sequence. SQLite has one writer at a time.
+      if (tx.dialect === 'postgres' && ids.size > 0) {
+        await tx.all(
+          'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(x) AS h FROM json_array_elements_text(?::json) AS x) AS d ORDER BY h',
+          [JSON.stringify([...ids])],
+        );
+      }
       let accepted = 0;
       for (const e of events) {
         const ts = e.timestamp === undefined ? now : typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres } from '../../../shared/storage/index.ts';
 import { createTestDatabase, type TestPostgresDatabase } from '../../support/postgres.ts';
 import { storageContract } from '../../support/storage-contract.ts';
 
@@ -17,5 +18,37 @@ describe('storage contract on PostgreSQL', () => {
   storageContract({
     dialect: 'postgres',
     fresh: async () => ({ DATABASE_URL: await server!.freshSchema() }),
+  });
+
+  describe('time limits (DATABASE_STATEMENT_TIMEOUT_MS)', () => {
+    it('a write waiting on a lock another holds gives up instead of waiting; a statement past the limit is cancelled', async () => {
+      const url = await server!.freshSchema();
+      const [holder, writer] = [openPostgres({ url, statementTimeoutMs: 1000 }), openPostgres({ url, statementTimeoutMs: 1000 })];
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      try {
+        await holder.run('CREATE TABLE t (id INT PRIMARY KEY)');
+        let locked!: () => void;
+        const isLocked = new Promise<void>((r) => (locked = r));
+        const holding = holder.transaction(async (tx) => {
+          await tx.run('LOCK TABLE t IN ACCESS EXCLUSIVE MODE');
+          locked();
+          await released;
+        });
+        await isLocked;
+        // the lock wait is bounded by the smaller of 10 s and the statement limit: either ends it
+        const refused = await writer.run('INSERT INTO t VALUES (1)').then(() => undefined, (err: unknown) => err);
+        expect(refused).toMatchObject({ code: 'STORAGE_FAILED', details: { sqlstate: expect.stringMatching(/^(55P03|57014)$/) } });
+        release();
+        await holding;
+        // the lock gone, the same write goes through
+        expect((await writer.run('INSERT INTO t VALUES (1)')).changes).toBe(1);
+        await expect(writer.get('SELECT pg_sleep(3)')).rejects.toMatchObject({ code: 'STORAGE_FAILED', details: { sqlstate: '57014' } });
+      } finally {
+        release();
+        await holder.close();
+        await writer.close();
+      }
+    });
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
+import { isAppError } from '../../shared/errors/index.ts';
 import { createLogger, type Logger } from '../../shared/logging/logger.ts';
 import { runApiCluster, superviseChild, withMallocDefaults, type SupervisedChild } from '../../shared/process/index.ts';
 import { composeApi } from '../compose-api.ts';
@@ -63,14 +64,21 @@ async function serve(withWorkers: boolean): Promise<void> {
     inProcessWorkers = await composeWorkers(config, log, { metrics: api.metrics });
   }
   // Resolves with the error that makes serving pointless: an encoder that cannot be loaded
-  // (nothing loads it again, so the API would answer 503 for ever). Other start-up failures
+  // (nothing loads it again, so the API would answer 503 for ever), or a database that cannot
+  // be reached or migrated at start. Other start-up failures
   // leave the routes that do not need the failed part serving.
   const started = api.start().then(
     () => undefined,
     (err: unknown) => {
+      const why = err instanceof Error ? err.message : String(err);
       if (api.embedding.service.failure) {
-        const why = err instanceof Error ? err.message : String(err);
         log.fatal({ err }, `the embedding model cannot be loaded (${why}); fix EMBED_MODEL and start again`);
+        return err;
+      }
+      // the database (PostgreSQL) did not answer, or refused the migrations: nothing tries again,
+      // so serving would fail every request that needs it; exit and let a supervisor restart it
+      if (isAppError(err) && err.code === 'STORAGE_FAILED') {
+        log.fatal({ err }, `the database cannot be used (${why}); fix DATABASE_URL or the server and start again`);
         return err;
       }
       log.error({ err }, 'model loading failed; the API answers 503 on the routes that need it');

@@ -47,7 +47,15 @@ export async function work(): Promise<void> {
     // a parent that died while this process was still loading: the event came before the listener
     if (!process.connected) stop('parent exited');
   }
-  workers = await composeWorkers(config, log);
+  try {
+    workers = await composeWorkers(config, log);
+  } catch (err) {
+    // exit, not just an exit code: started by `affinity start`, the channel to the parent would
+    // keep this process alive, doing nothing, and the parent would never start another
+    log.fatal({ err }, 'the workers cannot start');
+    log.flush();
+    process.exit(1);
+  }
   if (stopping) await workers.close().finally(() => process.exit(0));
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnAffinity, systemEnv } from '../../support/affinity-process.ts';
+import { testPostgresUrl } from '../../support/postgres.ts';
 import { freePort, testRedis, until, type TestRedis } from '../../support/redis.ts';
 
 describe('boot errors of affinity serve', () => {
@@ -95,6 +96,22 @@ describe('boot errors of affinity serve', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('start with a DATABASE_URL whose database does not exist: exits 1 naming the database, no worker left', { timeout: 60_000 }, async () => {
+    const url = new URL(testPostgresUrl());
+    url.pathname = `/affinity_missing_${Date.now()}`;
+    const env: Record<string, string> = { ...systemEnv(dataDir, redis.url), PORT: String(await freePort()), HOST: '127.0.0.1', DATABASE_URL: url.toString(), START_MODE: 'two-processes' };
+    const proc = spawnAffinity(['start'], env);
+    expect((await proc.exited).code).toBe(1);
+    const fatal = proc
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => l.level === 60);
+    expect(fatal?.msg).toMatch(/^the database cannot be used \(.*affinity_missing_.*does not exist/);
+    await until('the worker process to stop', 30_000, async () => workersOf(env.REDIS_PREFIX!).length === 0);
   });
 
   it('a file where the data folder should be: STORAGE_FAILED naming the folder, and the file untouched', async () => {

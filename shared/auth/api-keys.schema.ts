@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wellFormed } from '../http/text-schemas.ts';
 import { SCOPES } from './scopes.ts';
 
 /** Highest per-key rate limit (requests per minute) the API and the CLI accept. */
@@ -9,7 +10,7 @@ export const keyIdParams = z.object({ id: keyIdParam });
 
 export const createKeyBody = z.strictObject({
   /** Who or what the key is for. */
-  name: z.string().trim().min(1).max(100),
+  name: wellFormed(z.string().trim().min(1).max(100)),
   /** Each implies the ones before it: `['write']` can read too. */
   scopes: z.array(z.enum(SCOPES)).min(1),
   /** Requests per minute for this key; absent or null: RATE_LIMIT_PER_MINUTE; 0: none. */

@@ -12,9 +12,12 @@ export function isWellFormedUnicode(s: string): boolean {
 
 const NOT_WELL_FORMED = 'must be well-formed Unicode (no lone surrogate such as \\ud800)';
 
-/** A string schema that also refuses lone surrogates. */
+/**
+ * A string schema that also refuses lone surrogates and the NUL character, which PostgreSQL
+ * cannot store in a text column (SQLite can): the same text is accepted on either backend.
+ */
 export function wellFormed<T extends z.ZodString>(schema: T): T {
-  return schema.refine(isWellFormedUnicode, NOT_WELL_FORMED);
+  return schema.refine(isWellFormedUnicode, NOT_WELL_FORMED).refine((s) => !s.includes('\u0000'), 'must not contain the NUL character (\\u0000)');
 }
 
 /**

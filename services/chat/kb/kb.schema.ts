@@ -3,13 +3,16 @@ import { emptyAsUnset, wellFormed } from '../../../shared/http/index.ts';
 
 const label = wellFormed(z.string().trim().min(1).max(200));
 
+/** What a knowledge base entry's id may hold: an id of any other shape names no entry. */
+export const KB_ID = /^[\w.:@-]+$/;
+
 /** One FAQ entry: question variants, an answer that may hold `{{placeholders}}`, an optional intent and tags. */
 export const kbEntry = z.object({
   id: z
     .string()
     .min(1)
     .max(200)
-    .regex(/^[\w.:@-]+$/, 'letters, digits and . : @ _ - only'),
+    .regex(KB_ID, 'letters, digits and . : @ _ - only'),
   questions: z.array(wellFormed(z.string().trim().min(1).max(1000))).min(1).max(500),
   answer: wellFormed(z.string().trim().min(1).max(20_000)),
   intent: label.optional(),

@@ -4,7 +4,7 @@ import type { EmbedService } from '../../embed/index.ts';
 import { templateSlots } from './answer-template.ts';
 import { KbIndex, type KbHit } from './kb-index.ts';
 import type { KbRepository } from './kb.repository.ts';
-import type { KbEntry, KbEntryInput } from './kb.schema.ts';
+import { KB_ID, type KbEntry, type KbEntryInput } from './kb.schema.ts';
 
 export interface KbSearchHit extends KbHit {
   entry: KbEntry;
@@ -123,7 +123,8 @@ export class KbService {
   }
 
   async get(id: string): Promise<KbEntry> {
-    const entry = await this.repo.get(id);
+    // an id no entry can have (a NUL, which PostgreSQL cannot even compare) is looked up nowhere
+    const entry = KB_ID.test(id) ? await this.repo.get(id) : undefined;
     if (!entry) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
     return entry;
   }
@@ -131,7 +132,7 @@ export class KbService {
   async remove(id: string): Promise<void> {
     this.assertReady();
     await this.serial(async () => {
-      if (!(await this.repo.remove(id))) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
+      if (!KB_ID.test(id) || !(await this.repo.remove(id))) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
       await this.index.remove(id);
     });
     this.announce();

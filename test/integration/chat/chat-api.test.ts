@@ -397,6 +397,7 @@ describe('chat API', () => {
         // a misspelt field is refused, not dropped (as for items and events)
         [[good, { id: 'faq-typo', questions: ['q'], answer: 'x', intnet: 'refund' }], 'VALIDATION_FAILED'],
         [[good, { ...good, answer: 'other' }], 'DUPLICATE_ID_IN_BATCH'],
+        [[good, { id: 'faq-nul', questions: ['q'], answer: 'a\u0000b' }], 'VALIDATION_FAILED'],
         [Array.from({ length: 21 }, (_, i) => ({ ...good, id: `faq-${i}` })), 'KB_BATCH_TOO_LARGE'],
       ];
       for (const [entries, code] of badBatches) {
@@ -406,6 +407,10 @@ describe('chat API', () => {
       }
       expect((await request(app()).get('/v1/kb/entries/faq-returns')).status).toBe(404);
       expect((await request(app()).get('/v1/kb/entries/faq-0')).status).toBe(404);
+      // an id no entry can have is no entry, and no database error
+      for (const res of [await request(app()).get('/v1/kb/entries/kb%00x'), await request(app()).delete('/v1/kb/entries/kb%00x')]) {
+        expect([res.status, res.body.error.code]).toEqual([404, 'KB_ENTRY_NOT_FOUND']);
+      }
       expect((await request(app()).get('/v1/kb/search').query({ q: 'returns' })).body.hits.map((h: { id: string }) => h.id)).not.toContain('faq-returns');
       expect((await request(app()).get('/v1/kb/search')).body.error.code).toBe('VALIDATION_FAILED');
     });

@@ -112,6 +112,8 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       ['an id with a control character', { items: [{ id: 'a\u0001b', title: 'Z' }] }],
       // JSON can carry a lone surrogate ("\ud800"); UTF-8 storage cannot, and would keep a mangled id no route finds
       ['a title with a lone surrogate', { items: [{ id: 'z', title: 'Z\ud800' }] }],
+      // PostgreSQL cannot store a NUL in text: refused on every backend alike
+      ['a title with a NUL character', { items: [{ id: 'z', title: 'Z\u0000' }] }],
       ['a user id with a lone surrogate', { events: [{ user_id: 'a\udc00', item_id: 'shoes-1', type: 'view' }] }],
       ['an ISO date before 1970', { events: [{ user_id: 'a', item_id: 'shoes-1', type: 'view', timestamp: '0000-01-01T00:00:00Z' }] }],
     ])('400 VALIDATION_FAILED for %s, and nothing changes', async (_what, body) => {

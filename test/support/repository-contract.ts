@@ -163,6 +163,11 @@ export function repositoryContract(dbs: Databases): void {
       expect(await new CatalogRepository(first).countEvents()).toBe(30);
       await Promise.all(Array.from({ length: 8 }, (_, i) => new KbRepository(handles[i % 4]!).upsertMany(inOrder(i).map((id) => ({ id, questions: [`q ${id}`], answer: `a ${i}` })), T0)));
       expect((await new KbRepository(first).all()).map((e) => e.id)).toEqual(ids);
+      // the same new items from every connection at once: each is created once, whoever came first
+      const news = Array.from({ length: 20 }, (_, i) => item(`n${String(i).padStart(2, '0')}`));
+      const upserts = await Promise.all(Array.from({ length: 8 }, (_, i) => new CatalogRepository(handles[i % 4]!).upsertItems(i % 2 === 0 ? news : [...news].reverse(), T0)));
+      expect(upserts.reduce((n, r) => n + r.created.length, 0)).toBe(20);
+      expect(upserts.reduce((n, r) => n + r.updated.length, 0)).toBe(7 * 20);
       const vectors = (i: number) => (i % 2 === 0 ? ['a', 'b'] : ['b', 'a']).map((id) => ({ id, textHash: `h${i}`, vector: Float32Array.from([i]) }));
       await Promise.all(Array.from({ length: 8 }, (_, i) => new ItemVectorRepository(handles[i % 4]!).put('m', vectors(i))));
       expect((await new ItemVectorRepository(first).get('m', ['a', 'b'])).size).toBe(2);

@@ -52,35 +52,32 @@ export class CatalogRepository {
       seen.add(it.id);
     }
     return this.db.transaction(async (tx) => {
-      const existing = new Set<string>();
-      for (const part of chunks(items.map((i) => i.id))) {
-        const rows = await tx.all<{ id: string }>(`SELECT id FROM items WHERE id IN (${placeholders(part.length)})`, part);
-        for (const r of rows) existing.add(r.id);
-      }
+      const created = new Set<string>();
       // every batch writes in id order: concurrent batches lock rows in the same order and
       // cannot deadlock one another (PostgreSQL locks each row it writes until commit)
       for (const it of [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-        await tx.run(
+        const fields = [it.title, it.description ?? null, it.category ?? null, it.price ?? null, it.in_stock ? 1 : 0, JSON.stringify(it.attributes ?? {})];
+        // an insert that finds the id taken (here, or by a concurrent batch that committed
+        // first: PostgreSQL waits for it) is an update; a check read before writing would miss
+        // a concurrent batch's rows and count them as created twice
+        const inserted = await tx.run(
           `INSERT INTO items (id, title, description, category, price, in_stock, attributes, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
-             category = excluded.category, price = excluded.price, in_stock = excluded.in_stock,
-             attributes = excluded.attributes, updated_at = excluded.updated_at`,
-          [
-            it.id,
-            it.title,
-            it.description ?? null,
-            it.category ?? null,
-            it.price ?? null,
-            it.in_stock ? 1 : 0,
-            JSON.stringify(it.attributes ?? {}),
-            now,
-            now,
-          ],
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+          [it.id, ...fields, now, now],
         );
+        if (inserted.changes > 0) {
+          created.add(it.id);
+          continue;
+        }
+        const updated = await tx.run('UPDATE items SET title = ?, description = ?, category = ?, price = ?, in_stock = ?, attributes = ?, updated_at = ? WHERE id = ?', [...fields, now, it.id]);
+        // deleted by a concurrent DELETE in between: it is created again
+        if (updated.changes === 0) {
+          await tx.run('INSERT INTO items (id, title, description, category, price, in_stock, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [it.id, ...fields, now, now]);
+          created.add(it.id);
+        }
       }
       const ids = items.map((i) => i.id);
-      return { created: ids.filter((id) => !existing.has(id)), updated: ids.filter((id) => existing.has(id)) };
+      return { created: ids.filter((id) => created.has(id)), updated: ids.filter((id) => !created.has(id)) };
     });
   }
 

@@ -40,7 +40,8 @@ export function requestLog(log: Logger, opts: { ignore?: ReadonlySet<string> } =
       enumerable: false,
       get: () => (child ??= log.child({ req: { id, method, url } })),
     });
-    if (opts.ignore?.has(url)) return next();
+    // by path: a probe with a query string (`/healthz?x=1`) is still a probe
+    if (opts.ignore?.has(req.path)) return next();
     const started = performance.now();
     const done = () => {
       res.off('finish', done);

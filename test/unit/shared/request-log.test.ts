@@ -29,6 +29,7 @@ describe('requestLog: one line per request, with its id', () => {
     await request(a).get('/missing');
     await request(a).get('/broken');
     await request(a).get('/healthz');
+    await request(a).get('/healthz?probe=1');
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
       [30, 'handler line'],
       [30, 'request completed'],

@@ -77,7 +77,7 @@ async function serve(withWorkers: boolean): Promise<void> {
       }
       // the database (PostgreSQL) did not answer, or refused the migrations: nothing tries again,
       // so serving would fail every request that needs it; exit and let a supervisor restart it
-      if (isAppError(err) && err.code === 'STORAGE_FAILED') {
+      if (isAppError(err) && (err.code === 'STORAGE_FAILED' || err.code === 'STORAGE_UNAVAILABLE')) {
         log.fatal({ err }, `the database cannot be used (${why}); fix DATABASE_URL or the server and start again`);
         return err;
       }

@@ -16,7 +16,7 @@ export function privacyRouter(privacy: PrivacyService): ApiRoutes {
         'Deletes the user\'s events, chat sessions and transcripts and intent corrections, and makes every serving process drop what it caches about them; the next training run no longer sees them. Idempotent: a repeated call returns zeros. See docs/privacy.md.',
       params: userParams,
       responses: { 200: { description: 'What was removed, by kind', schema: erasureResponse } },
-      errors: ['REDIS_UNAVAILABLE', 'STORAGE_FAILED'],
+      errors: ['REDIS_UNAVAILABLE', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const id = parseOr400(userId, req.params.id, 'id');
@@ -34,7 +34,7 @@ export function privacyRouter(privacy: PrivacyService): ApiRoutes {
       description: 'Events, live chat sessions with their transcripts (masked as stored) and intent corrections. An unknown user gets empty lists.',
       params: userParams,
       responses: { 200: { description: 'The user\'s data', schema: exportResponse } },
-      errors: ['REDIS_UNAVAILABLE', 'STORAGE_FAILED'],
+      errors: ['REDIS_UNAVAILABLE', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const id = parseOr400(userId, req.params.id, 'id');

@@ -40,6 +40,7 @@ export const ERROR_CODES = {
 
   // storage
   STORAGE_FAILED: { status: 500, message: 'the database failed' },
+  STORAGE_UNAVAILABLE: { status: 503, message: 'the database cannot be reached or is busy; try again' },
 
   // observability
   METRICS_UNAVAILABLE: { status: 503, message: "the metrics of the API's other processes could not be collected; retry" },

@@ -10,7 +10,7 @@ export interface PostgresOptions {
   /**
    * Longest a statement may run, waiting for locks included, before the server cancels it (and
    * the client gives up on a connection that stopped answering a few seconds later); 0 = no
-   * limit. A request then fails with `STORAGE_FAILED` instead of hanging.
+   * limit. A request then fails with `STORAGE_UNAVAILABLE` instead of hanging.
    * @defaultValue 60000
    */
   statementTimeoutMs?: number;
@@ -69,12 +69,32 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || err.name : String(err);
 }
 
-/** A failed statement as STORAGE_FAILED; `where` names the server when the server is not what answered. */
+/** SQLSTATEs that say "not now": the connection broke, the server is going down or full, a statement timed out or waited too long for a lock. */
+const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300|57014|55P03)$/;
+/** Node's errors for a connection that could not be made or broke, and pg's for a client whose connection is gone or timed out. */
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGE = /connection terminated|connection error|not queryable|query read timeout|timeout exceeded when trying to connect/i;
+
+/**
+ * Whether a failure is the server being unreachable or busy (`STORAGE_UNAVAILABLE`, 503: try
+ * again) rather than a statement it refused (`STORAGE_FAILED`, 500). A wrong password, a
+ * missing database or a missing grant is the latter: trying again does not mend it.
+ */
+function unavailable(err: unknown): boolean {
+  const sqlstate = pgCode(err);
+  if (sqlstate) return UNAVAILABLE_STATE.test(sqlstate);
+  const e = err as NodeJS.ErrnoException & { errors?: unknown[] };
+  if (e?.code && UNAVAILABLE_ERRNO.has(e.code)) return true;
+  if (Array.isArray(e?.errors)) return e.errors.some(unavailable);
+  return err instanceof Error && UNAVAILABLE_MESSAGE.test(err.message);
+}
+
+/** A failed statement as STORAGE_UNAVAILABLE or STORAGE_FAILED; `where` names the server when the server is not what answered. */
 function wrap(err: unknown, sql: string, where: string): never {
   if (isAppError(err)) throw err;
   const sqlstate = pgCode(err);
   const msg = sqlstate ? errorMessage(err) : `${errorMessage(err)} (PostgreSQL at ${where})`;
-  throw appError('STORAGE_FAILED', `database error: ${msg}`, { statement: sql.slice(0, 120), sqlstate }, err);
+  throw appError(unavailable(err) ? 'STORAGE_UNAVAILABLE' : 'STORAGE_FAILED', `database error: ${msg}`, { statement: sql.slice(0, 120), sqlstate }, err);
 }
 
 /** Longest a statement waits for a row or table lock another holds. */
@@ -153,7 +173,7 @@ export function openPostgres(opts: PostgresOptions): SqlDatabase {
     try {
       return await pool.connect();
     } catch (err) {
-      throw appError('STORAGE_FAILED', `cannot reach PostgreSQL at ${where}: ${errorMessage(err)}`, { sqlstate: pgCode(err) }, err);
+      throw appError(unavailable(err) ? 'STORAGE_UNAVAILABLE' : 'STORAGE_FAILED', `cannot reach PostgreSQL at ${where}: ${errorMessage(err)}`, { sqlstate: pgCode(err) }, err);
     }
   }
 

@@ -62,7 +62,7 @@ export function dialogRouter(dialog: DialogService, opts: { maxMessageChars: num
       description: 'The next intent training run learns it; a second correction of a message replaces the first.',
       body: feedbackBody,
       responses: { 201: { description: 'The correction as stored', schema: feedbackResponse } },
-      errors: ['CHAT_SESSION_NOT_FOUND', 'CHAT_MESSAGE_NOT_FOUND', 'REDIS_UNAVAILABLE', 'STORAGE_FAILED'],
+      errors: ['CHAT_SESSION_NOT_FOUND', 'CHAT_MESSAGE_NOT_FOUND', 'REDIS_UNAVAILABLE', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const body = parseOr400(feedbackBody, req.body);

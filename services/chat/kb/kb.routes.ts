@@ -13,7 +13,7 @@ export function kbRouter(kb: KbService): ApiRoutes {
       description: 'A batch is checked and embedded before anything is written, then stored whole; a rejected batch changes nothing.',
       body: kbUpsertBody,
       responses: { 200: { description: 'The ids stored', schema: kbUpsertResponse } },
-      errors: ['KB_BATCH_TOO_LARGE', 'DUPLICATE_ID_IN_BATCH', 'NOT_READY', 'EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED', 'STORAGE_FAILED'],
+      errors: ['KB_BATCH_TOO_LARGE', 'DUPLICATE_ID_IN_BATCH', 'NOT_READY', 'EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const body = parseOr400(kbUpsertBody, req.body);
@@ -28,7 +28,7 @@ export function kbRouter(kb: KbService): ApiRoutes {
       summary: 'One knowledge base entry',
       params: kbEntryParams,
       responses: { 200: { description: 'The entry', schema: kbEntryResponse } },
-      errors: ['KB_ENTRY_NOT_FOUND', 'STORAGE_FAILED'],
+      errors: ['KB_ENTRY_NOT_FOUND', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       res.json(presentEntry(await kb.get(req.params.id)));
@@ -41,7 +41,7 @@ export function kbRouter(kb: KbService): ApiRoutes {
       summary: 'Delete a knowledge base entry',
       params: kbEntryParams,
       responses: { 204: { description: 'Deleted' } },
-      errors: ['KB_ENTRY_NOT_FOUND', 'NOT_READY', 'STORAGE_FAILED'],
+      errors: ['KB_ENTRY_NOT_FOUND', 'NOT_READY', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       await kb.remove(req.params.id);

@@ -14,7 +14,7 @@ export function catalogRouter(catalog: CatalogService): ApiRoutes {
       description: 'A batch is stored whole or not at all; fresh items become searchable once embedded (moments later).',
       body: upsertItemsBody,
       responses: { 200: { description: 'How many items were created and replaced', schema: upsertItemsResponse } },
-      errors: ['ITEMS_BATCH_TOO_LARGE', 'DUPLICATE_ID_IN_BATCH', 'STORAGE_FAILED'],
+      errors: ['ITEMS_BATCH_TOO_LARGE', 'DUPLICATE_ID_IN_BATCH', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const body = parseOr400(upsertItemsBody, req.body);
@@ -30,7 +30,7 @@ export function catalogRouter(catalog: CatalogService): ApiRoutes {
       summary: 'One item',
       params: entityIdParams,
       responses: { 200: { description: 'The item', schema: itemSchema } },
-      errors: ['ITEM_NOT_FOUND', 'STORAGE_FAILED'],
+      errors: ['ITEM_NOT_FOUND', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const id = parseOr400(entityId, req.params.id, 'id');
@@ -46,7 +46,7 @@ export function catalogRouter(catalog: CatalogService): ApiRoutes {
       description: 'It is never recommended or found again; its events stay.',
       params: entityIdParams,
       responses: { 204: { description: 'Deleted' } },
-      errors: ['ITEM_NOT_FOUND', 'STORAGE_FAILED'],
+      errors: ['ITEM_NOT_FOUND', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const id = parseOr400(entityId, req.params.id, 'id');
@@ -63,7 +63,7 @@ export function catalogRouter(catalog: CatalogService): ApiRoutes {
       description: 'A batch is stored whole or not at all; an event whose `event_id` was seen before is not stored twice.',
       body: postEventsBody,
       responses: { 200: { description: 'How many events were stored, and how many were repeats', schema: postEventsResponse } },
-      errors: ['EVENTS_BATCH_TOO_LARGE', 'EVENT_ITEM_UNKNOWN', 'EVENT_TIMESTAMP_IN_FUTURE', 'DUPLICATE_ID_IN_BATCH', 'STORAGE_FAILED'],
+      errors: ['EVENTS_BATCH_TOO_LARGE', 'EVENT_ITEM_UNKNOWN', 'EVENT_TIMESTAMP_IN_FUTURE', 'DUPLICATE_ID_IN_BATCH', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const body = parseOr400(postEventsBody, req.body);

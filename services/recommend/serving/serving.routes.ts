@@ -26,7 +26,7 @@ export function servingRouter(recommend: RecommendService, search: SearchService
       params: entityIdParams,
       query: recQ,
       responses: { 200: { description: 'Up to k items, best first, each with a reason', schema: recommendationsResponse } },
-      errors: ['ITEM_NOT_FOUND', 'EMBED_OVERLOADED', 'STORAGE_FAILED'],
+      errors: ['ITEM_NOT_FOUND', 'EMBED_OVERLOADED', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
       const userId = parseOr400(entityId, req.params.id, 'id');

@@ -158,7 +158,9 @@ export class EmbedService {
         tokens[i] = item.ids.length;
         truncated[i] = item.truncated;
         this.tokensTotal.inc(item.ids.length);
-        this.cache.set(id, texts[i]!, { vector: out[k]!, tokens: item.ids.length, truncated: item.truncated });
+        // a copy: the vector is a view of its whole batch's buffer (64 rows), which the cache
+        // would otherwise keep alive after the batch's other vectors were evicted
+        this.cache.set(id, texts[i]!, { vector: out[k]!.slice(), tokens: item.ids.length, truncated: item.truncated });
       });
     }
     return { vectors, tokens, truncated };

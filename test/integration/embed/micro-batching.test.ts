@@ -61,3 +61,22 @@ describe('micro-batched embedding through EmbedService (fp32, 2 workers)', () =>
     expect(r.truncated).toEqual([false, false]);
   });
 });
+
+describe('the embedding cache', () => {
+  it('keeps each vector in a buffer of its own, not a view of its whole batch', async () => {
+    const log = pino({ level: 'silent' });
+    const service = new EmbedService({ maxBatchSize: 64, maxBatchTokens: 8192, runOverheadTokens: 8, maxWaitMs: 5, maxQueue: 1000, maxConcurrency: 1, cacheSize: 100, metrics: new MetricsRegistry({ defaultMetrics: false }), log });
+    service.setEncoder(await Encoder.load(testModelDir('tiny'), { id: 'tiny', dtype: 'fp32', device: 'cpu', intraOpThreads: 1, interOpThreads: 1, normalize: true, log, workers: 1 }));
+    try {
+      const texts = Array.from({ length: 16 }, (_, i) => `text number ${i}`);
+      const first = await service.embed(texts);
+      const again = await service.embed([texts[3]!]);
+      const cached = again.vectors[0]!;
+      expect(Array.from(cached)).toEqual(Array.from(first.vectors[3]!));
+      // a view would keep the other 15 rows alive as long as this one is cached
+      expect(cached.buffer.byteLength).toBe(cached.byteLength);
+    } finally {
+      await service.close();
+    }
+  });
+});

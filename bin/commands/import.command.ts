@@ -22,9 +22,9 @@ export function registerImportCommands(program: Command): void {
       const db = openDatabase(config);
       const started = performance.now();
       let result: Awaited<ReturnType<typeof importMovieLens>>;
+      const bars = new Map<string, ReturnType<typeof progressBar>>();
       try {
         await db.migrate(catalogMigrations);
-        const bars = new Map<string, ReturnType<typeof progressBar>>();
         result = await importMovieLens(new CatalogRepository(db), dir, (p) => {
           let bar = bars.get(p.stage);
           if (!bar) {
@@ -33,8 +33,9 @@ export function registerImportCommands(program: Command): void {
           }
           bar.update(p.done);
         });
-        for (const b of bars.values()) b.stop();
       } finally {
+        // on failure too: a bar left running redraws for ever and the process never exits
+        for (const b of bars.values()) b.stop();
         await db.close();
       }
       // running API processes rebuild their catalog index (search, similar items) from the database

@@ -1,3 +1,4 @@
+import { appError } from '../../../shared/errors/index.ts';
 import { readMovieLens, type MovieLensData } from '../eval/movielens.ts';
 import type { CatalogRepository } from './catalog.repository.ts';
 import type { EventInput, ItemInput } from './catalog.schema.ts';
@@ -22,21 +23,26 @@ export async function importMovieLens(
 ): Promise<{ items: number; events: number; duplicates: number; layout: string }> {
   const data = readMovieLens(dir);
   const items = movieLensItems(data);
+  // checked before anything is written: a rating of a movie the folder lacks would otherwise
+  // fail its batch after the earlier ones were stored
+  const known = new Set(items.map((i) => i.id));
+  const strangers = [...new Set(data.ratings.filter((r) => !known.has(r.itemId)).map((r) => r.itemId))];
+  if (strangers.length > 0) {
+    throw appError('EVAL_DATASET_INVALID', `${strangers.length} movie id(s) rated in ${dir} are not in its movies file: ${strangers.slice(0, 5).join(', ')}`, { item_ids: strangers.slice(0, 100) });
+  }
   for (let i = 0; i < items.length; i += batchSize) {
     await repo.upsertItems(items.slice(i, i + batchSize));
     onProgress({ stage: 'items', done: Math.min(i + batchSize, items.length), total: items.length });
   }
   let accepted = 0;
   for (let i = 0; i < data.ratings.length; i += batchSize) {
-    const batch: EventInput[] = data.ratings.slice(i, i + batchSize).map((r) => ({
-      user_id: r.userId,
-      item_id: r.itemId,
-      type: 'rating',
-      value: r.rating,
-      timestamp: r.timestamp * 1000,
-      event_id: `ml:${r.userId}:${r.itemId}:${r.timestamp}`,
-    }));
-    accepted += (await repo.insertEvents(batch)).accepted;
+    // a line repeated in the file is one rating (as when its copy falls in another batch)
+    const batch = new Map<string, EventInput>();
+    for (const r of data.ratings.slice(i, i + batchSize)) {
+      const eventId = `ml:${r.userId}:${r.itemId}:${r.timestamp}`;
+      if (!batch.has(eventId)) batch.set(eventId, { user_id: r.userId, item_id: r.itemId, type: 'rating', value: r.rating, timestamp: r.timestamp * 1000, event_id: eventId });
+    }
+    accepted += (await repo.insertEvents([...batch.values()])).accepted;
     onProgress({ stage: 'events', done: Math.min(i + batchSize, data.ratings.length), total: data.ratings.length });
   }
   return { items: items.length, events: accepted, duplicates: data.ratings.length - accepted, layout: data.layout };

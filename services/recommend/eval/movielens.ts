@@ -69,7 +69,7 @@ function read100k(dir: string): MovieLensData {
     if (f.length < 5 + genres.length) throw appError('EVAL_DATASET_INVALID', `u.item: line "${line.slice(0, 60)}" has ${f.length} fields`);
     const flags = f.slice(f.length - genres.length);
     const itemGenres = genres.filter((_, g) => flags[g] === '1');
-    items.push({ id: f[0]!, title: f[1]!, genres: itemGenres, ...(f[2] ? { releaseDate: f[2] } : {}) });
+    items.push({ ...movie(f[0], f[1], 'u.item', line), genres: itemGenres, ...(f[2] ? { releaseDate: f[2] } : {}) });
   }
   return { layout: 'ml-100k', ratings, items, genres };
 }
@@ -81,17 +81,25 @@ function read1m(dir: string): MovieLensData {
     if (!line.trim()) continue;
     const f = line.replace(/\r$/, '').split('::');
     if (f.length < 3) throw appError('EVAL_DATASET_INVALID', `movies.dat: line "${line.slice(0, 60)}" has ${f.length} fields`);
-    items.push({ id: f[0]!, title: f[1]!, genres: splitGenres(f[2]!) });
+    items.push({ ...movie(f[0], f[1], 'movies.dat', line), genres: splitGenres(f[2]!) });
   }
   return { layout: 'ml-1m', ratings, items, genres: genresOf(items) };
 }
 
 function readLatest(dir: string): MovieLensData {
   const ratings = parseRatings(readText(dir, 'ratings.csv', 'utf8'), ',', true, 'ratings.csv');
-  const items = existsSync(path.join(dir, 'movies.csv'))
-    ? readCsv(path.join(dir, 'movies.csv')).map((r) => ({ id: r.movieId ?? '', title: r.title ?? '', genres: splitGenres(r.genres ?? '') }))
-    : [];
+  const moviesFile = path.join(dir, 'movies.csv');
+  if (!existsSync(moviesFile)) throw appError('EVAL_DATASET_NOT_FOUND', `${dir} has ratings.csv but no movies.csv`, { file: moviesFile });
+  const items = readCsv(moviesFile).map((r, i) => ({ ...movie(r.movieId, r.title, 'movies.csv', `row ${i + 2}`), genres: splitGenres(r.genres ?? '') }));
   return { layout: 'ml-latest', ratings, items, genres: genresOf(items) };
+}
+
+/** A movie's id and title, both required: an item without either is refused by the API too. */
+function movie(id: string | undefined, title: string | undefined, file: string, where: string): { id: string; title: string } {
+  if (!id?.trim() || !title?.trim()) {
+    throw appError('EVAL_DATASET_INVALID', `${file}: ${where.startsWith('row') ? where : `line "${where.slice(0, 60)}"`} has no ${id?.trim() ? 'title' : 'movie id'}`, { file });
+  }
+  return { id, title };
 }
 
 function readText(dir: string, file: string, encoding: BufferEncoding): string {
@@ -113,11 +121,14 @@ function parseRatings(text: string, sep: string, header: boolean, file: string):
     if (end < 0) end = text.length;
     const line = text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     start = end + 1;
-    if (lineNo++ === 0 && header) continue;
+    const first = lineNo++ === 0;
     if (!line) continue;
     const f = line.split(sep);
-    const rating = Number(f[2]);
-    const timestamp = Number(f[3]);
+    // Number('') is 0: an empty field is no rating or time
+    const rating = f[2]?.trim() ? Number(f[2]) : NaN;
+    const timestamp = f[3]?.trim() ? Number(f[3]) : NaN;
+    // the header row, where the file has one (a file without it loses no rating)
+    if (first && header && !Number.isFinite(rating)) continue;
     if (f.length < 4 || !f[0] || !f[1] || !Number.isFinite(rating) || !Number.isFinite(timestamp)) {
       throw appError('EVAL_DATASET_INVALID', `${file}:${lineNo}: expected user, item, rating, timestamp; got "${line.slice(0, 60)}"`, { file, line: lineNo });
     }

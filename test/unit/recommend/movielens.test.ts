@@ -49,4 +49,32 @@ describe('readMovieLens', () => {
     writeFileSync(path.join(dir, 'u.item'), '');
     expect(() => readMovieLens(dir)).toThrow(expect.objectContaining({ code: 'EVAL_DATASET_INVALID' }));
   });
+
+  const latest = (name: string, ratings: string, movies?: string) => {
+    const dir = path.join(root, name);
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'ratings.csv'), ratings);
+    if (movies !== undefined) writeFileSync(path.join(dir, 'movies.csv'), movies);
+    return dir;
+  };
+  const MOVIES = 'movieId,title,genres\n10,Ten (1995),Drama\n';
+
+  it.each([
+    ['an empty rating', 'userId,movieId,rating,timestamp\n1,10,,964982703\n'],
+    ['an empty timestamp', 'userId,movieId,rating,timestamp\n1,10,4,\n'],
+  ])('refuses %s (it read as 0)', (name, ratings) => {
+    expect(() => readMovieLens(latest(name.replaceAll(' ', '-'), ratings, MOVIES))).toThrow(expect.objectContaining({ code: 'EVAL_DATASET_INVALID' }));
+  });
+
+  it('refuses a movie without an id or a title, and ratings.csv without movies.csv', () => {
+    const ratings = 'userId,movieId,rating,timestamp\n1,10,4,964982703\n';
+    expect(() => readMovieLens(latest('no-title', ratings, 'movieId,title,genres\n10\n'))).toThrow(expect.objectContaining({ code: 'EVAL_DATASET_INVALID', message: expect.stringContaining('row 2 has no title') }));
+    expect(() => readMovieLens(latest('no-id', ratings, 'movieId,title,genres\n,No Id,Drama\n'))).toThrow(expect.objectContaining({ code: 'EVAL_DATASET_INVALID', message: expect.stringContaining('no movie id') }));
+    expect(() => readMovieLens(latest('no-movies', ratings))).toThrow(expect.objectContaining({ code: 'EVAL_DATASET_NOT_FOUND', message: expect.stringContaining('no movies.csv') }));
+  });
+
+  it('reads a ratings.csv without its header row whole', () => {
+    const d = readMovieLens(latest('headless', '1,10,4,964982703\n2,10,3,964982704\n', MOVIES));
+    expect(d.ratings.map((r) => r.userId)).toEqual(['1', '2']);
+  });
 });

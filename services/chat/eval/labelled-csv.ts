@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readCsv } from '../../../shared/datasets/read-csv.ts';
+import { readCsvTable } from '../../../shared/datasets/read-csv.ts';
 import { appError } from '../../../shared/errors/index.ts';
 import type { LabelledExample } from '../classify/text-classifier.ts';
 
@@ -11,16 +11,16 @@ import type { LabelledExample } from '../classify/text-classifier.ts';
  */
 export function readLabelledCsv(file: string, textColumn: string, labelColumn: string): LabelledExample[] {
   if (!existsSync(file)) throw appError('EVAL_DATASET_NOT_FOUND', `no such file: ${file}`, { file });
-  let rows: Record<string, string>[];
+  let table: ReturnType<typeof readCsvTable>;
   try {
-    rows = readCsv(file);
+    table = readCsvTable(file);
   } catch (err) {
-    throw appError('EVAL_DATASET_INVALID', `cannot parse ${file} as CSV: ${err instanceof Error ? err.message : String(err)}`, { file }, err);
+    throw appError('EVAL_DATASET_INVALID', err instanceof Error ? err.message : String(err), { file }, err);
   }
-  const first = rows[0];
+  const { header, rows } = table;
   for (const col of [textColumn, labelColumn]) {
-    if (first && !(col in first)) {
-      throw appError('EVAL_DATASET_INVALID', `${file} has no column "${col}" (it has: ${Object.keys(first).join(', ')})`, { file, column: col });
+    if (rows.length > 0 && !header.includes(col)) {
+      throw appError('EVAL_DATASET_INVALID', `${file} has no column "${col}" (it has: ${header.join(', ')})`, { file, column: col });
     }
   }
   const out = rows

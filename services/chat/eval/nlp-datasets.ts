@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readSentimentSentences } from '../../../shared/datasets/labelled-text.ts';
-import { readCsv } from '../../../shared/datasets/read-csv.ts';
+import { readCsvTable } from '../../../shared/datasets/read-csv.ts';
 import { appError } from '../../../shared/errors/index.ts';
 import type { LabelledExample } from '../classify/text-classifier.ts';
 import { readLabelledCsv } from './labelled-csv.ts';
@@ -21,7 +21,7 @@ export function defaultDataPaths(sharedDir: string) {
 
 function pickColumn(file: string, given: string | undefined, candidates: string[], what: string): string {
   if (given) return given;
-  const header = Object.keys(readCsv(file)[0] ?? {});
+  const { header } = readCsvTable(file);
   const found = candidates.find((c) => header.includes(c));
   if (!found) {
     throw appError('EVAL_DATASET_INVALID', `cannot tell the ${what} column of ${file} (columns: ${header.join(', ')}); name it with --${what}-column`, { file });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readCsv } from '../../../shared/datasets/read-csv.ts';
+import { readCsvTable } from '../../../shared/datasets/read-csv.ts';
 import { appError } from '../../../shared/errors/index.ts';
 import { terms } from '../../../shared/search/text-terms.ts';
 import type { KbRepository } from './kb.repository.ts';
@@ -94,8 +94,14 @@ export function diverseQuestions(questions: readonly string[], n: number): strin
  */
 export function kbEntriesFromBitext(file: string, opts: BitextKbOptions = {}): KbEntryInput[] {
   if (!existsSync(file)) throw appError('KB_IMPORT_INVALID', `no such file: ${file}`, { file });
-  const rows = readCsv(file);
-  const header = Object.keys(rows[0] ?? {});
+  let table: ReturnType<typeof readCsvTable>;
+  try {
+    table = readCsvTable(file);
+  } catch (err) {
+    throw appError('KB_IMPORT_INVALID', err instanceof Error ? err.message : String(err), { file }, err);
+  }
+  // the header's columns: a short first row would otherwise read as a missing column
+  const { header, rows } = table;
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw appError('KB_IMPORT_INVALID', `${file} lacks the column(s) ${missing.join(', ')} of the Bitext format`, { file, missing });

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../../shared/config/index.ts';
 import { readSentimentSentences } from '../../../shared/datasets/labelled-text.ts';
-import { readCsv } from '../../../shared/datasets/read-csv.ts';
+import { readCsvTable } from '../../../shared/datasets/read-csv.ts';
 import { appError } from '../../../shared/errors/index.ts';
 import { sameTextKey, type LabelledExample } from '../classify/index.ts';
 import type { IntentFeedback } from '../feedback/feedback.repository.ts';
@@ -31,8 +31,7 @@ export function readTrainingExamples(source: string, kind: ChatModelKind): Label
   if (statSync(source).isDirectory()) {
     examples = readSentimentSentences(source);
   } else {
-    const rows = readCsv(source);
-    const header = Object.keys(rows[0] ?? {});
+    const { header, rows } = readCsvTable(source);
     const text = TEXT_COLUMNS.find((c) => header.includes(c));
     const label = LABEL_COLUMNS.find((c) => header.includes(c));
     if (!text || !label) {

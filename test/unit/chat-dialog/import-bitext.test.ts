@@ -44,6 +44,15 @@ describe('knowledge base from the Bitext sample', () => {
     const odd = path.join(dir, 'odd.csv');
     writeFileSync(odd, 'text,label\nhi,greet\n');
     expect(() => kbEntriesFromBitext(odd)).toThrow(expect.objectContaining({ code: 'KB_IMPORT_INVALID', details: expect.objectContaining({ missing: ['instruction', 'intent', 'response'] }) }));
+    const unclosed = path.join(dir, 'unclosed.csv');
+    writeFileSync(unclosed, 'instruction,intent,response\n"cancel my order,cancel_order,Done\n');
+    expect(() => kbEntriesFromBitext(unclosed)).toThrow(expect.objectContaining({ code: 'KB_IMPORT_INVALID', message: expect.stringContaining('cannot parse') }));
+  });
+
+  it('reads the columns from the header, not from a short first row', () => {
+    const short = path.join(dir, 'short-first.csv');
+    writeFileSync(short, 'instruction,intent,response,category\nhow to cancel,cancel_order\ncancel my order,cancel_order,I have cancelled it.,ORDER\n');
+    expect(kbEntriesFromBitext(short).map((e) => e.intent)).toEqual(['cancel_order']);
   });
 
   it('makes one entry per intent of the shipped sample, every answer free of order numbers and sums', () => {

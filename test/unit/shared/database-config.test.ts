@@ -18,7 +18,7 @@ describe('DATABASE_URL', () => {
   it('makes openDatabase choose PostgreSQL (without connecting until the first statement)', async () => {
     const db = openDatabase(loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }));
     expect(db.dialect).toBe('postgres');
-    await expect(db.get('SELECT 1')).rejects.toMatchObject({ code: 'STORAGE_FAILED', message: expect.stringContaining('127.0.0.1:1/none') });
+    await expect(db.get('SELECT 1')).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE', message: expect.stringContaining('127.0.0.1:1/none') });
     await db.close();
   });
 });

@@ -1,10 +1,14 @@
-import { appError } from '../../shared/errors/index.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { appError, isAppError } from '../../shared/errors/index.ts';
 import type { Logger } from '../../shared/logging/logger.ts';
 import type { MetricsRegistry } from '../../shared/metrics/index.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import type { Encoder, EncoderInfo } from './encoder.ts';
 import { MicroBatcher } from './micro-batcher.ts';
 import type { TokenizedText } from './text-tokenizer.ts';
+
+/** Texts per part of `embedAll`: at most half the queue, so that a part fits beside other traffic. */
+const BULK_PART = 256;
 
 export interface EmbedServiceOptions {
   maxBatchSize: number;
@@ -126,6 +130,34 @@ export class EmbedService {
       throw appError('EMBED_MODEL_NOT_LOADED', `the embedding model is not loaded yet${why}`);
     }
     return this.encoder;
+  }
+
+  /**
+   * Embeds any number of texts for work of the service's own (a knowledge base or a catalog to
+   * load, a classifier to train): in parts the queue can always take, each part waiting for
+   * room while the queue is full of others' texts, instead of failing with `EMBED_OVERLOADED`
+   * as a request past the queue's size must.
+   * @example const vectors = (await embed.embedAll(questions)).vectors
+   */
+  async embedAll(texts: readonly string[]): Promise<EmbedResult> {
+    const part = Math.max(1, Math.min(BULK_PART, Math.floor(this.opts.maxQueue / 2)));
+    const out: EmbedResult = { vectors: [], tokens: [], truncated: [] };
+    for (let i = 0; i < texts.length; i += part) {
+      const slice = texts.slice(i, i + part);
+      for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
+        try {
+          const r = await this.embed(slice);
+          out.vectors.push(...r.vectors);
+          out.tokens.push(...r.tokens);
+          out.truncated.push(...r.truncated);
+          break;
+        } catch (err) {
+          if (!(isAppError(err) && err.code === 'EMBED_OVERLOADED')) throw err;
+          await sleep(wait);
+        }
+      }
+    }
+    return out;
   }
 
   /**

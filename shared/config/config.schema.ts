@@ -324,5 +324,8 @@ export function configConflicts(c: z.infer<typeof configSchema>): string[] {
   if (c.RECOMMEND_DEFAULT_K > c.RECOMMEND_MAX_K) {
     conflicts.push(`RECOMMEND_DEFAULT_K: ${c.RECOMMEND_DEFAULT_K} is above RECOMMEND_MAX_K (${c.RECOMMEND_MAX_K}): a request without k would get more items than one may ask for`);
   }
+  if (c.EMBED_MAX_QUEUE < c.EMBED_MAX_INPUTS) {
+    conflicts.push(`EMBED_MAX_QUEUE: ${c.EMBED_MAX_QUEUE} is below EMBED_MAX_INPUTS (${c.EMBED_MAX_INPUTS}): a request with that many inputs could never be queued, even on an idle server`);
+  }
   return conflicts;
 }

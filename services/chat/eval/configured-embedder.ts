@@ -15,7 +15,7 @@ export async function openConfiguredEmbedder(config: Config): Promise<{ embed: E
   const module = createEmbedding(config, { log, metrics: new MetricsRegistry({ defaultMetrics: false }) });
   const encoder = await module.load();
   return {
-    embed: async (texts) => (await module.service.embed(texts)).vectors,
+    embed: async (texts) => (await module.service.embedAll(texts)).vectors,
     info: encoder.info,
     close: () => module.service.close(),
   };

@@ -65,7 +65,7 @@ export class KbService {
     if (!this.embed.ready) return entries.map(() => undefined);
     const texts = entries.flatMap((e) => e.questions);
     const vectors: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += LOAD_CHUNK) vectors.push(...(await this.embed.embed(texts.slice(i, i + LOAD_CHUNK))).vectors);
+    for (let i = 0; i < texts.length; i += LOAD_CHUNK) vectors.push(...(await this.embed.embedAll(texts.slice(i, i + LOAD_CHUNK))).vectors);
     let at = 0;
     return entries.map((e) => {
       const v = vectors.slice(at, at + e.questions.length);

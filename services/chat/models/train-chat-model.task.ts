@@ -58,7 +58,7 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
     return await trainChatModel(new ModelRegistry(chatRegistryRoot(config)), {
       kind,
       examples,
-      embed: embedding ? async (texts) => (await embedding.service.embed(texts)).vectors : undefined,
+      embed: embedding ? async (texts) => (await embedding.service.embedAll(texts)).vectors : undefined,
       encoderId: encoder?.info.id,
       seed: args.seed,
       tolerance: config.PROMOTE_TOLERANCE,

@@ -62,7 +62,7 @@ export class ItemEmbedder {
     }
     for (let c = 0; c < missing.length; c += EMBED_CHUNK) {
       const part = missing.slice(c, c + EMBED_CHUNK);
-      const { vectors } = await this.embed.embed(part.map((i) => texts[i]!));
+      const { vectors } = await this.embed.embedAll(part.map((i) => texts[i]!));
       part.forEach((i, j) => (out[i] = vectors[j]!));
       if (this.store && space) await this.store.put(space, part.map((i, j) => ({ id: items[i]!.id, textHash: hashes[i]!, vector: vectors[j]! })));
     }

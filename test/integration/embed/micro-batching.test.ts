@@ -80,3 +80,24 @@ describe('the embedding cache', () => {
     }
   });
 });
+
+describe('embedAll, for the service own bulk work', () => {
+  it('embeds more texts than the queue holds, in parts, where one request of them is refused', async () => {
+    const log = pino({ level: 'silent' });
+    const service = new EmbedService({ maxBatchSize: 4, maxBatchTokens: 8192, runOverheadTokens: 8, maxWaitMs: 1, maxQueue: 8, maxConcurrency: 1, cacheSize: 0, metrics: new MetricsRegistry({ defaultMetrics: false }), log });
+    service.setEncoder(await Encoder.load(testModelDir('tiny'), { id: 'tiny', dtype: 'fp32', device: 'cpu', intraOpThreads: 1, interOpThreads: 1, normalize: true, log, workers: 1 }));
+    try {
+      const texts = Array.from({ length: 50 }, (_, i) => `question number ${i}`);
+      await expect(service.embed(texts)).rejects.toMatchObject({ code: 'EMBED_OVERLOADED' });
+      // with other callers filling the queue meanwhile
+      const others = Promise.allSettled(Array.from({ length: 20 }, (_, i) => service.embed([`other ${i}`])));
+      const all = await service.embedAll(texts);
+      await others;
+      expect(all.vectors).toHaveLength(50);
+      const [alone] = (await service.embed([texts[37]!])).vectors;
+      expect(Array.from(all.vectors[37]!)).toEqual(Array.from(alone!));
+    } finally {
+      await service.close();
+    }
+  });
+});

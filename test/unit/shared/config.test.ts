@@ -31,6 +31,8 @@ describe('loadConfig', () => {
   it('refuses a default list length above the largest one a request may ask for', () => {
     expect(() => loadConfig({ RECOMMEND_DEFAULT_K: '200', RECOMMEND_MAX_K: '100' })).toThrow(/RECOMMEND_DEFAULT_K: 200 is above RECOMMEND_MAX_K \(100\)/);
     expect(loadConfig({ RECOMMEND_DEFAULT_K: '100', RECOMMEND_MAX_K: '100' }).RECOMMEND_DEFAULT_K).toBe(100);
+    expect(() => loadConfig({ EMBED_MAX_QUEUE: '600', EMBED_MAX_INPUTS: '2048' })).toThrow(/EMBED_MAX_QUEUE: 600 is below EMBED_MAX_INPUTS \(2048\)/);
+    expect(loadConfig({ EMBED_MAX_QUEUE: '100', EMBED_MAX_INPUTS: '100' }).EMBED_MAX_QUEUE).toBe(100);
   });
 
   it('refuses settings that conflict: several API processes with the workers inside the API (START_MODE=one-process)', () => {

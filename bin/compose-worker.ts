@@ -31,7 +31,19 @@ export interface Workers {
  * process report on the API's `/metrics`); otherwise to a registry of their own, served on
  * WORKER_METRICS_PORT.
  */
-export async function composeWorkers(config: Config, log: Logger, opts: { metrics?: MetricsRegistry } = {}): Promise<Workers> {
+export async function composeWorkers(
+  config: Config,
+  log: Logger,
+  opts: {
+    metrics?: MetricsRegistry;
+    /**
+     * Whether these workers install (or, with NIGHTLY_CRON/RETENTION_CRON `off`, remove) the
+     * schedules. A one-off run (`jobs run --work`) leaves the deployment's schedules as they are.
+     * @defaultValue true
+     */
+    schedules?: boolean;
+  } = {},
+): Promise<Workers> {
   const queue = new JobQueue(config.REDIS_URL, config.REDIS_PREFIX);
   const signals = new ModelSignals(config.REDIS_URL, config.REDIS_PREFIX, log);
   const db = openDatabase(config);
@@ -68,22 +80,24 @@ export async function composeWorkers(config: Config, log: Logger, opts: { metric
     stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
     metrics,
   });
-  if (config.NIGHTLY_CRON !== 'off') {
-    // waits for Redis in the background: a Redis that is down must not hold up a start
-    void queue
-      .scheduleNightly(config.NIGHTLY_CRON, config.NIGHTLY_TZ)
-      .then(() => log.info({ cron: config.NIGHTLY_CRON, tz: config.NIGHTLY_TZ }, 'nightly flow scheduled'))
-      .catch((err: unknown) => log.error({ err }, 'could not schedule the nightly flow'));
-  } else {
-    unschedule(queue, 'nightly', log, 'NIGHTLY_CRON=off');
-  }
-  if (config.RETENTION_CRON !== 'off' && (config.RETENTION_EVENTS_DAYS > 0 || config.RETENTION_TRANSCRIPTS_DAYS > 0)) {
-    void queue
-      .scheduleJob('purge-retention', config.RETENTION_CRON, config.NIGHTLY_TZ, {})
-      .then(() => log.info({ cron: config.RETENTION_CRON, tz: config.NIGHTLY_TZ }, 'purge-retention scheduled'))
-      .catch((err: unknown) => log.error({ err }, 'could not schedule purge-retention'));
-  } else {
-    unschedule(queue, 'purge-retention', log, config.RETENTION_CRON === 'off' ? 'RETENTION_CRON=off' : 'no retention period set');
+  if (opts.schedules ?? true) {
+    if (config.NIGHTLY_CRON !== 'off') {
+      // waits for Redis in the background: a Redis that is down must not hold up a start
+      void queue
+        .scheduleNightly(config.NIGHTLY_CRON, config.NIGHTLY_TZ)
+        .then(() => log.info({ cron: config.NIGHTLY_CRON, tz: config.NIGHTLY_TZ }, 'nightly flow scheduled'))
+        .catch((err: unknown) => log.error({ err }, 'could not schedule the nightly flow'));
+    } else {
+      unschedule(queue, 'nightly', log, 'NIGHTLY_CRON=off');
+    }
+    if (config.RETENTION_CRON !== 'off' && (config.RETENTION_EVENTS_DAYS > 0 || config.RETENTION_TRANSCRIPTS_DAYS > 0)) {
+      void queue
+        .scheduleJob('purge-retention', config.RETENTION_CRON, config.NIGHTLY_TZ, {})
+        .then(() => log.info({ cron: config.RETENTION_CRON, tz: config.NIGHTLY_TZ }, 'purge-retention scheduled'))
+        .catch((err: unknown) => log.error({ err }, 'could not schedule purge-retention'));
+    } else {
+      unschedule(queue, 'purge-retention', log, config.RETENTION_CRON === 'off' ? 'RETENTION_CRON=off' : 'no retention period set');
+    }
   }
   log.info({ jobs: Object.keys(handlers), redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'workers running');
   return {

@@ -58,7 +58,8 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
       const { composeWorkers } = await import('../compose-worker.ts');
       // the workers' log on stderr: stdout carries the result (with --json, one JSON line)
       const log = createLogger({ level: 'warn', name: 'affinity-worker', destination: { write: (line: string) => void process.stderr.write(line) } });
-      workers = await composeWorkers({ ...config, NIGHTLY_CRON: 'off' }, log);
+      // the deployment's schedules stay as its workers set them: this process runs one job
+      workers = await composeWorkers(config, log, { schedules: false });
     }
     const started = performance.now();
     const { id, deduplicated } = await queue.submit(name, parsed.data as never);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobQueue } from '../../../shared/queues/index.ts';
 import { registryRoot } from '../../../services/recommend/index.ts';
 import { loadConfig } from '../../../shared/config/index.ts';
 import { readCsv } from '../../../shared/datasets/read-csv.ts';
@@ -54,8 +55,13 @@ describe('nightly flow on ML-100K and a Banking77 sample', () => {
     const imported = await runAffinity(['import', 'movielens', '--data', path.join(sharedDir(), 'data', 'movielens-100k'), '--json'], env);
     expect(imported.code, imported.output).toBe(0);
 
+    // the deployment's schedule, as its workers install it: a one-off run leaves it alone
+    const schedules = new JobQueue(redis.url, env.REDIS_PREFIX!);
+    await schedules.scheduleNightly('0 3 * * *', 'UTC');
     const run = await runAffinity(['jobs', 'run', 'nightly', '--payload', '{"tune":false}', '--wait', '--work', '--json'], env);
     expect(run.code, run.output).toBe(0);
+    expect(await schedules.queue('affinity-train').getJobSchedulers()).toEqual([expect.objectContaining({ key: 'nightly', pattern: '0 3 * * *' })]);
+    await schedules.close();
     // --json: stdout is the result alone (the in-process workers log on stderr)
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     const out = run.json as {

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { cpuSample, stealPct } from '../support/cpu-steal.ts';
-import { freePort, waitReady } from '../support/server-process.ts';
+import { cleanupOnInterrupt } from '../support/interrupted.ts';
+import { AFFINITY_CLI, freePort, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
@@ -78,6 +79,15 @@ export async function runApiBench(opts: ApiBenchOptions) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'affinity-bench-api-'));
   const mlDir = path.join(opts.sharedDir, 'data', 'movielens-100k');
   let child: ChildProcess | undefined;
+  const cleanup = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const release = cleanupOnInterrupt(cleanup);
   try {
     const config = loadConfig({ ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir });
     const db = openDatabase(config);
@@ -91,7 +101,7 @@ export async function runApiBench(opts: ApiBenchOptions) {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [path.resolve('bin/affinity.mjs'), 'serve'], {
+    child = spawn(process.execPath, [AFFINITY_CLI, 'serve'], {
       // the limiter stays in the path (counting in Redis), with a limit the load never reaches;
       // no chat models are trained at start (every process would train its own, minutes of
       // both cores before the server is ready, for routes this bench does not call)
@@ -142,8 +152,7 @@ export async function runApiBench(opts: ApiBenchOptions) {
       },
     };
   } finally {
-    child?.kill('SIGTERM');
-    if (child && child.exitCode === null) await new Promise((r) => child!.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    release();
+    await cleanup();
   }
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { cpuSample, stealPct } from '../support/cpu-steal.ts';
 import { summarize } from '../support/load.ts';
-import { freePort, until, waitReady } from '../support/server-process.ts';
+import { cleanupOnInterrupt } from '../support/interrupted.ts';
+import { AFFINITY_CLI, freePort, until, waitReady } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { readMovieLens } from '../../services/recommend/eval/movielens.ts';
 import { loadConfig } from '../../shared/config/index.ts';
@@ -257,6 +258,18 @@ export async function runSoakBench(opts: SoakOptions) {
   // the run's queues, jobs and chat sessions live under a Redis prefix of its own, deleted at the end
   const redisPrefix = `soak-${randomBytes(4).toString('hex')}`;
   let redisUrl: string | undefined;
+  const cleanup = async () => {
+    // a worker finishes the job in hand on SIGTERM (a retraining can take minutes): a second
+    // signal makes it exit at once (the job would go back to the queue)
+    const exited = procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
+    for (const p of procs) p.kill('SIGTERM');
+    const again = setTimeout(() => procs.forEach((p) => p.kill('SIGTERM')), 5000);
+    await Promise.all(exited);
+    clearTimeout(again);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (redisUrl) await deleteKeysUnder(redisUrl, `${redisPrefix}:`).catch(() => undefined);
+  };
+  const release = cleanupOnInterrupt(cleanup);
   try {
     // the environment the Dockerfile and `affinity start` give the processes (malloc-env.ts)
     const env = {
@@ -283,7 +296,7 @@ export async function runSoakBench(opts: SoakOptions) {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const cli = path.resolve('bin/affinity.mjs');
+    const cli = AFFINITY_CLI;
     const api = spawn(process.execPath, [cli, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', API_PROCESSES: String(opts.processes) }, stdio: ['ignore', 'ignore', 'inherit'] });
     const worker = spawn(process.execPath, [cli, 'work'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     procs.push(api, worker);
@@ -425,14 +438,7 @@ export async function runSoakBench(opts: SoakOptions) {
       },
     };
   } finally {
-    // a worker finishes the job in hand on SIGTERM (a retraining can take minutes): a second
-    // signal makes it exit at once (the job would go back to the queue)
-    const exited = procs.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => p.once('exit', r)) : Promise.resolve()));
-    for (const p of procs) p.kill('SIGTERM');
-    const again = setTimeout(() => procs.forEach((p) => p.kill('SIGTERM')), 5000);
-    await Promise.all(exited);
-    clearTimeout(again);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (redisUrl) await deleteKeysUnder(redisUrl, `${redisPrefix}:`).catch(() => undefined);
+    release();
+    await cleanup();
   }
 }

@@ -13,6 +13,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DURABLE_WRITE_CHUNK_BYTES, writeFileDurably } from '../../shared/fs/write-file-durably.ts';
 import { openSqlite } from '../../shared/storage/index.ts';
+import { cleanupOnInterrupt } from '../support/interrupted.ts';
 import { summarize, type Latency } from '../support/load.ts';
 
 export interface CommitSyncOptions {
@@ -75,6 +76,13 @@ async function pacedCommits(commit: () => Promise<unknown>, writer: Writer | und
 export async function runCommitSyncBench(opts: CommitSyncOptions) {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'affinity-commit-sync-'));
   const db = openSqlite({ file: path.join(dir, 'bench.db'), synchronous: 'full' });
+  const cleanup = async () => {
+    await db.close().catch(() => undefined);
+    // the background writer's files; a folder of the bench's own goes whole
+    for (const f of ['model-0.bin', 'model-1.bin']) await rm(path.join(dir, f), { force: true });
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  const release = cleanupOnInterrupt(cleanup);
   try {
     await db.run('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
     const payload = new Uint8Array(opts.fileMiB << 20).map((_, i) => (i * 2654435761) >>> 24);
@@ -110,10 +118,8 @@ export async function runCommitSyncBench(opts: CommitSyncOptions) {
       machine: { cpus: os.availableParallelism(), loadavg_1m: round(os.loadavg()[0] ?? 0) },
     };
   } finally {
-    await db.close();
-    // the background writer's files; a folder of the bench's own goes whole
-    for (const f of ['model-0.bin', 'model-1.bin']) await rm(path.join(dir, f), { force: true });
-    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    release();
+    await cleanup();
   }
 }
 

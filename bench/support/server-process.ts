@@ -2,6 +2,7 @@
 // until the server (or any condition) is ready.
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { sumOfSamples } from '../../shared/metrics/index.ts';
 
 export async function freePort(): Promise<number> {
@@ -42,3 +43,6 @@ export async function waitReady(base: string, child: ChildProcess, timeoutMs: nu
   });
   if (exited) throw new Error(`the server exited with code ${child.exitCode}`);
 }
+
+/** The `affinity` command's entry point, found from this file (not from the working folder, which may be anywhere). */
+export const AFFINITY_CLI = fileURLToPath(new URL('../../bin/affinity.mjs', import.meta.url));

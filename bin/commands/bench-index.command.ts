@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { runIndexBench, type EfRow } from '../../bench/index/index-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
-import { positiveInt } from '../../shared/cli/option-parsers.ts';
+import { nonNegativeInt, positiveInt } from '../../shared/cli/option-parsers.ts';
 
 const intList = (v: string) => v.split(',').map((x) => positiveInt(x.trim()));
 
@@ -37,7 +37,7 @@ export function registerBenchIndexCommand(bench: Command): void {
     .option('--m <n>', 'HNSW M (links per node)', positiveInt, 16)
     .option('--ef-construction <n>', 'HNSW efConstruction', positiveInt, 200)
     .option('--repeat <n>', 'passes per measurement; medians are reported', positiveInt, 3)
-    .option('--seed <n>', 'seed of the synthetic data', positiveInt, 42)
+    .option('--seed <n>', 'seed of the synthetic data', nonNegativeInt, 42)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: Record<string, unknown>) => {
       const result = await runIndexBench({

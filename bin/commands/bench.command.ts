@@ -7,7 +7,7 @@ import { registerBenchIndexCommand } from './bench-index.command.ts';
 import { registerBenchSearchCommand } from './bench-search.command.ts';
 import { registerBenchSoakCommand } from './bench-soak.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
-import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
+import { nonNegativeInt, positiveInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 
 function embedTable(r: Awaited<ReturnType<typeof runEmbedBench>>): string {
@@ -35,16 +35,16 @@ export function registerBenchCommands(program: Command): void {
     .command('embed')
     .description('embedding throughput and latency: Transformers.js pipeline vs our engine (fp32, int8) on real sentences')
     .option('--model-dir <dir>', 'encoder folder (default: generate the minilm-l6 benchmark encoder under AFFINITY_DATA_DIR)')
-    .option('--texts <n>', 'sentences per configuration', nonNegativeInt, 2048)
-    .option('--concurrency <n>', 'concurrent single-text callers', nonNegativeInt, 64)
-    .option('--batch <n>', 'batch size of the hand-batched pipeline', nonNegativeInt, 32)
-    .option('--workers <n>', 'engine: inference worker threads (default: one per core)', nonNegativeInt, os.availableParallelism())
-    .option('--threads <n>', 'engine: intra-op threads per worker', nonNegativeInt, 1)
-    .option('--max-batch <n>', 'engine: most texts per dispatch', nonNegativeInt, 64)
-    .option('--max-batch-tokens <n>', 'engine: most padded tokens per run', nonNegativeInt, 8192)
+    .option('--texts <n>', 'sentences per configuration', positiveInt, 2048)
+    .option('--concurrency <n>', 'concurrent single-text callers', positiveInt, 64)
+    .option('--batch <n>', 'batch size of the hand-batched pipeline', positiveInt, 32)
+    .option('--workers <n>', 'engine: inference worker threads (default: one per core)', positiveInt, os.availableParallelism())
+    .option('--threads <n>', 'engine: intra-op threads per worker', positiveInt, 1)
+    .option('--max-batch <n>', 'engine: most texts per dispatch', positiveInt, 64)
+    .option('--max-batch-tokens <n>', 'engine: most padded tokens per run', positiveInt, 8192)
     .option('--run-overhead <tokens>', 'engine: fixed cost of a run, in tokens', nonNegativeInt, 64)
     .option('--max-wait-ms <ms>', 'engine: longest wait for company', nonNegativeInt, 2)
-    .option('--repeat <n>', 'runs of each configuration; the median is reported', nonNegativeInt, 3)
+    .option('--repeat <n>', 'runs of each configuration; the median is reported', positiveInt, 3)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: Record<string, number | string | boolean | undefined>) => {
       const config = loadConfig();

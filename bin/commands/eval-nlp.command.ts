@@ -57,6 +57,9 @@ function table(r: { variants: Partial<Record<Variant, VariantResult>> }): string
   return lines.join('\n');
 }
 
+/** Which evaluated variant the headline figures are taken from, in order of preference. */
+const MAIN_VARIANTS: readonly Variant[] = ['combined', 'lexical', 'dense'];
+
 async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
@@ -72,7 +75,12 @@ async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promis
   try {
     const evalOpts = { options: base, embed: embedder?.embed, variants: o.variants, threshold: o.threshold, progress };
     const check = task === 'sentiment' ? negativeCalibrationCheck(config, o.reference) : undefined;
-    const checked: Variant = runnableVariants(evalOpts).includes('combined') ? 'combined' : 'lexical';
+    const runnable = runnableVariants(evalOpts);
+    if (runnable.length === 0) {
+      throw appError('VALIDATION_FAILED', `--variants ${(o.variants ?? []).join(',')} need the encoder: drop --no-dense, or ask for lexical`);
+    }
+    // the variant the headline figures (and the negative calibration) come from: combined, else lexical, else dense
+    const checked = MAIN_VARIANTS.find((v) => runnable.includes(v))!;
     const onModel = check && (async (v: Variant, clf: TextClassifier, test: readonly LabelledExample[]) => (v === checked ? check.addFold(clf, test) : undefined));
     let result: Record<string, unknown> & { variants: Partial<Record<Variant, VariantResult>> };
     let sizes: { n_train: number; n_test: number };
@@ -99,7 +107,7 @@ async function runEval(task: 'intents' | 'sentiment', o: EvalCliOptions): Promis
         sizes = { n_train: train.length, n_test: test.length };
       }
     }
-    const main: Variant = result.variants.combined ? 'combined' : 'lexical';
+    const main = checked;
     const calibration = check?.report();
     const m = result.variants[main]!;
     const out = {

@@ -9,8 +9,12 @@ export interface LogDestination {
 
 /** A JSON string literal, escapes included: outside strings a JSON line has no quotes. */
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"/g;
-/** What precedes a request's id in every line of that request (request-log.ts binds `req: { id, method, url }`). */
-const REQUEST_ID_KEY = '"req":{"id":';
+/**
+ * What precedes the ids the service's own lines carry: a request's (request-log.ts binds `req:
+ * { id, method, url }`) and a job's (job-worker.ts binds `jobId`, a scheduled run's holding its
+ * time in ms: `train-repeat:nightly:1732500000000`). They correlate lines; no customer wrote them.
+ */
+const OWN_ID_KEYS = ['"req":{"id":', '"jobId":'];
 /** Only literals with a digit or an `@` can hold an e-mail, phone, card or address. */
 const MAYBE_PII = /[\d@]/;
 
@@ -25,9 +29,8 @@ export function redactLogLine(line: string, redact: Redactor): string {
   if (redact.kinds.length === 0) return line;
   return line.replace(STRING_LITERAL, (literal: string, offset: number) => {
     if (!MAYBE_PII.test(literal)) return literal;
-    // a request id (letters, digits, `._:-` only, request-log.ts) is how lines are correlated:
-    // a numeric one (`1700000000123`) is no phone number
-    if (line.startsWith(REQUEST_ID_KEY, offset - REQUEST_ID_KEY.length)) return literal;
+    // a request or job id is how lines are correlated: a numeric one (`1700000000123`) is no phone number
+    if (OWN_ID_KEYS.some((key) => line.startsWith(key, offset - key.length))) return literal;
     let value: string;
     try {
       value = JSON.parse(literal) as string;

@@ -114,6 +114,26 @@ describe('eval and train commands (in process, lexical only)', () => {
     expect(Object.keys(r.variants)).toEqual(['lexical']);
   });
 
+  it('eval intents --variants dense: the headline figures are the dense variant\'s; asked without an encoder, refused before any work', async () => {
+    const saved = process.env.EMBED_MODEL;
+    process.env.EMBED_MODEL = testModelDir('tiny');
+    try {
+      const lines = await run(registerNlpEvalCommands, 'eval', ['intents', '--data', csv, '--text-column', 'utterance', '--label-column', 'intent', '--split', '0.2', '--variants', 'dense', '--json']);
+      const r = JSON.parse(lines.at(-1)!);
+      expect(Object.keys(r.variants)).toEqual(['dense']);
+      expect(r).toMatchObject({ main_variant: 'dense', accuracy: r.variants.dense.accuracy });
+    } finally {
+      if (saved === undefined) delete process.env.EMBED_MODEL;
+      else process.env.EMBED_MODEL = saved;
+    }
+    for (const variants of ['dense', 'combined']) {
+      await expect(run(registerNlpEvalCommands, 'eval', ['intents', '--data', csv, '--text-column', 'utterance', '--label-column', 'intent', '--variants', variants, '--no-dense', '--json'])).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringContaining('need the encoder'),
+      });
+    }
+  });
+
   it('eval sentiment --folds cross-validates a CSV', async () => {
     const lines = await run(registerNlpEvalCommands, 'eval', ['sentiment', '--data', csv, '--folds', '3', '--no-dense', '--json']);
     const r = JSON.parse(lines.at(-1)!);

@@ -29,14 +29,15 @@ describe('log lines: personal data masked wherever it is', () => {
     expect(typeof line!.time).toBe('number');
   });
 
-  it("keeps a request's id as it came, numeric or not, and masks the rest of its line", () => {
+  it("keeps a request's or job's id as it came, numeric or not, and masks the rest of its line", () => {
     const { log, parsed } = capture();
     for (const id of ['1700000000123', '8448-2111-1234', '20240601123045']) {
-      log.child({ req: { id, method: 'GET', url: '/v1/search?q=call 555 123 4567' } }).info({ other: { id: '5551234567' } }, 'request');
+      log.child({ req: { id, method: 'GET', url: '/v1/search?q=call 555 123 4567' } }).info({ other: { id: '5551234567' }, jobId: 'train-repeat:nightly:1732500000000' }, 'request');
     }
     for (const [i, line] of parsed().entries()) {
       expect((line.req as { id: string }).id).toBe(['1700000000123', '8448-2111-1234', '20240601123045'][i]);
       expect((line.req as { url: string }).url).toBe('/v1/search?q=call [phone]');
+      expect(line.jobId).toBe('train-repeat:nightly:1732500000000');
       // an id under another key is no request id
       expect(line.other).toEqual({ id: '[phone]' });
     }

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { runIndexBench, type EfRow } from '../../bench/index/index-bench.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { nonNegativeInt, positiveInt } from '../../shared/cli/option-parsers.ts';
+import { appError } from '../../shared/errors/index.ts';
 
+/** Neighbours each query asks for: recall@10. */
+const K = 10;
 const intList = (v: string) => v.split(',').map((x) => positiveInt(x.trim()));
 
 type Result = Awaited<ReturnType<typeof runIndexBench>>;
@@ -40,13 +43,14 @@ export function registerBenchIndexCommand(bench: Command): void {
     .option('--seed <n>', 'seed of the synthetic data', nonNegativeInt, 42)
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (o: Record<string, unknown>) => {
+      if ((o.n as number) < K) throw appError('VALIDATION_FAILED', `--n ${String(o.n)}: the index needs at least ${K} vectors (recall@${K} is measured)`);
       const result = await runIndexBench({
         n: o.n as number,
         dim: o.dim as number,
         queries: o.queries as number,
         clusters: o.clusters as number,
         efs: o.ef as number[],
-        k: 10,
+        k: K,
         m: o.m as number,
         efConstruction: o.efConstruction as number,
         repeat: o.repeat as number,

@@ -5,6 +5,7 @@ import { defaultDataPaths, openConfiguredEmbedder, readLabelledData } from '../.
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { nonNegativeInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
+import { appError } from '../../shared/errors/index.ts';
 
 interface TrainCliOptions {
   data?: string;
@@ -19,6 +20,9 @@ interface TrainCliOptions {
 async function runTrain(task: 'intents' | 'sentiment', o: TrainCliOptions): Promise<void> {
   const config = loadConfig();
   const defaults = defaultDataPaths(config.AFFINITY_SHARED_DIR);
+  if (!(await TextClassifier.mayWriteTo(o.out))) {
+    throw appError('VALIDATION_FAILED', `--out ${o.out} holds something that is not a saved model (or cannot be read): give an empty or new folder, or a model folder to replace`);
+  }
   const source = o.data ?? (task === 'intents' ? defaults.intentsTrain : defaults.sentiment);
   const examples = readLabelledData(source, { text: o.textColumn, label: o.labelColumn });
   progress(`${source}: ${examples.length} labelled texts`);

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { appError } from '../../../shared/errors/index.ts';
 import { writeFolderAtomically, type FolderFile } from '../../../shared/fs/write-folder-atomically.ts';
 import { groupedStratifiedSplit, sameTextKey, type Split } from './stratified-split.ts';
@@ -180,12 +181,16 @@ export class TextClassifier {
 
   /** Writes the model folder atomically (replacing an earlier model folder there). */
   async save(dir: string): Promise<void> {
-    await writeFolderAtomically(dir, this.toFiles(), {
-      mayReplace: async (existing) => {
-        const files = await readModelFolder(existing).catch(() => []);
-        return files.some((f) => f.path === 'manifest.json');
-      },
-    });
+    await writeFolderAtomically(dir, this.toFiles(), { mayReplace: holdsModel });
+  }
+
+  /**
+   * Whether `save(dir)` may write there: nothing there yet, an empty folder, or a model folder
+   * it replaces. Asked before training, so that a wrong `--out` fails at once, not after it.
+   */
+  static async mayWriteTo(dir: string): Promise<boolean> {
+    const entries = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : undefined));
+    return entries !== undefined && (entries.length === 0 || (await holdsModel(dir)));
   }
 
   static async load(dir: string, opts: { embed?: EmbedFn } = {}): Promise<TextClassifier> {
@@ -195,6 +200,12 @@ export class TextClassifier {
   async dispose(): Promise<void> {
     await this.parts.index?.dispose();
   }
+}
+
+/** Whether a folder holds a saved classifier (its manifest): one `save` may replace. */
+async function holdsModel(dir: string): Promise<boolean> {
+  const files = await readModelFolder(dir).catch(() => []);
+  return files.some((f) => f.path === 'manifest.json');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -170,5 +170,14 @@ describe('eval and train commands (in process, lexical only)', () => {
     const [p] = await clf.predict(['I want my money back, refund please'], { threshold: 0 });
     expect(p!.label).toBe('refund');
     await clf.dispose();
+    // again over the model it wrote: replaced
+    expect(JSON.parse((await run(registerNlpTrainCommands, 'train', ['intents', '--data', csv, '--out', out, '--no-dense', '--json'])).at(-1)!)).toMatchObject({ n_train: 90 });
+  });
+
+  it('train intents refuses an --out folder holding something else, before training', async () => {
+    const other = path.join(tmp, 'not-a-model');
+    await mkdir(other);
+    await writeFile(path.join(other, 'notes.txt'), 'keep me');
+    await expect(run(registerNlpTrainCommands, 'train', ['intents', '--data', csv, '--out', other, '--no-dense', '--json'])).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('not a saved model') });
   });
 });

@@ -18,6 +18,10 @@ function fakeEncoder() {
       // a vector that names its text: its length and first character code
       return { vectors: texts.map((t) => Float32Array.from([t.length, t.charCodeAt(0), 0, 1])) };
     },
+    // the service's bulk path: in parts, each through embed
+    async embedAll(texts: string[]) {
+      return this.embed(texts);
+    },
   };
   return { encoder: encoder as unknown as EmbedService, embedded };
 }

@@ -1,4 +1,4 @@
-import type { SqlDatabase } from '../../../shared/storage/index.ts';
+import { inIdOrder, type SqlDatabase } from '../../../shared/storage/index.ts';
 import type { KbEntry, KbEntryInput } from './kb.schema.ts';
 
 interface Row {
@@ -28,8 +28,7 @@ export class KbRepository {
   /** Inserts or replaces every entry in one transaction: all are stored or none. */
   async upsertMany(entries: readonly KbEntryInput[], now = Date.now()): Promise<KbEntry[]> {
     return this.db.transaction(async (tx) => {
-      // written in id order: two batches sharing entries never wait on each other in a cycle (PostgreSQL)
-      for (const e of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      for (const e of inIdOrder(entries)) {
         await tx.run(
           `INSERT INTO kb_entries (id, questions, answer, intent, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET questions = excluded.questions, answer = excluded.answer, intent = excluded.intent,

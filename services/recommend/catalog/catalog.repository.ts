@@ -1,5 +1,5 @@
 import { appError } from '../../../shared/errors/index.ts';
-import type { SqlDatabase } from '../../../shared/storage/index.ts';
+import { inIdOrder, type SqlDatabase } from '../../../shared/storage/index.ts';
 import type { EventInput, EventType, Item, ItemInput, StoredEvent } from './catalog.schema.ts';
 
 interface ItemRow {
@@ -55,9 +55,7 @@ export class CatalogRepository {
     }
     return this.db.transaction(async (tx) => {
       const created = new Set<string>();
-      // every batch writes in id order: concurrent batches lock rows in the same order and
-      // cannot deadlock one another (PostgreSQL locks each row it writes until commit)
-      for (const it of [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      for (const it of inIdOrder(items)) {
         const fields = [it.title, it.description ?? null, it.category ?? null, it.price ?? null, it.in_stock ? 1 : 0, JSON.stringify(it.attributes ?? {})];
         // an insert that finds the id taken (here, or by a concurrent batch that committed
         // first: PostgreSQL waits for it) is an update; a check read before writing would miss

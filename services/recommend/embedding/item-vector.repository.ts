@@ -1,4 +1,4 @@
-import type { Migration, SqlDatabase } from '../../../shared/storage/index.ts';
+import { inIdOrder, type Migration, type SqlDatabase } from '../../../shared/storage/index.ts';
 
 /**
  * Item embeddings, stored per encoder: a worker embeds once and every serving process (and
@@ -59,8 +59,7 @@ export class ItemVectorRepository {
   async put(model: string, rows: readonly { id: string; textHash: string; vector: Float32Array }[], now = Date.now()): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction(async (tx) => {
-      // in id order: concurrent writers of the same items never wait on each other in a cycle (PostgreSQL)
-      for (const r of [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      for (const r of inIdOrder(rows)) {
         await tx.run(
           // only for an item that still exists: one deleted while it was being embedded leaves no row
           `INSERT INTO item_vectors (item_id, model, text_hash, vector, updated_at)

@@ -62,11 +62,17 @@ describe('micro-batched embedding through EmbedService (fp32, 2 workers)', () =>
   });
 });
 
+/** An engine on the tiny test encoder (one worker), with the batching, queue and cache sizes given. */
+async function tinyService(sizes: { maxBatchSize: number; maxQueue: number; cacheSize: number }): Promise<EmbedService> {
+  const log = pino({ level: 'silent' });
+  const service = new EmbedService({ ...sizes, maxBatchTokens: 8192, runOverheadTokens: 8, maxWaitMs: 1, maxConcurrency: 1, metrics: new MetricsRegistry({ defaultMetrics: false }), log });
+  service.setEncoder(await Encoder.load(testModelDir('tiny'), { id: 'tiny', dtype: 'fp32', device: 'cpu', intraOpThreads: 1, interOpThreads: 1, normalize: true, log, workers: 1 }));
+  return service;
+}
+
 describe('the embedding cache', () => {
   it('keeps each vector in a buffer of its own, not a view of its whole batch', async () => {
-    const log = pino({ level: 'silent' });
-    const service = new EmbedService({ maxBatchSize: 64, maxBatchTokens: 8192, runOverheadTokens: 8, maxWaitMs: 5, maxQueue: 1000, maxConcurrency: 1, cacheSize: 100, metrics: new MetricsRegistry({ defaultMetrics: false }), log });
-    service.setEncoder(await Encoder.load(testModelDir('tiny'), { id: 'tiny', dtype: 'fp32', device: 'cpu', intraOpThreads: 1, interOpThreads: 1, normalize: true, log, workers: 1 }));
+    const service = await tinyService({ maxBatchSize: 64, maxQueue: 1000, cacheSize: 100 });
     try {
       const texts = Array.from({ length: 16 }, (_, i) => `text number ${i}`);
       const first = await service.embed(texts);
@@ -83,9 +89,7 @@ describe('the embedding cache', () => {
 
 describe('embedAll, for the service own bulk work', () => {
   it('embeds more texts than the queue holds, in parts, where one request of them is refused', async () => {
-    const log = pino({ level: 'silent' });
-    const service = new EmbedService({ maxBatchSize: 4, maxBatchTokens: 8192, runOverheadTokens: 8, maxWaitMs: 1, maxQueue: 8, maxConcurrency: 1, cacheSize: 0, metrics: new MetricsRegistry({ defaultMetrics: false }), log });
-    service.setEncoder(await Encoder.load(testModelDir('tiny'), { id: 'tiny', dtype: 'fp32', device: 'cpu', intraOpThreads: 1, interOpThreads: 1, normalize: true, log, workers: 1 }));
+    const service = await tinyService({ maxBatchSize: 4, maxQueue: 8, cacheSize: 0 });
     try {
       const texts = Array.from({ length: 50 }, (_, i) => `question number ${i}`);
       await expect(service.embed(texts)).rejects.toMatchObject({ code: 'EMBED_OVERLOADED' });

@@ -95,12 +95,17 @@ async function runJob(name: string, o: RunOptions): Promise<void> {
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     const result = { id, name, state: state.state, seconds, attempts: state.attempts, failedReason: state.failedReason, result: state.result };
     printResult(result, o, () => summary(result));
-    const failedStages = (state.result as { failed?: string[] } | null)?.failed ?? [];
-    if (state.state === 'failed' || failedStages.length > 0) process.exitCode = 1;
+    if (endedInFailure(state)) process.exitCode = 1;
   } finally {
     await workers?.close();
     await queue.close();
   }
+}
+
+/** A failed job, or a finished one with a failed stage (the nightly run reports those). */
+function endedInFailure(state: JobState): boolean {
+  const failedStages = (state.result as { failed?: string[] } | null)?.failed ?? [];
+  return state.state === 'failed' || failedStages.length > 0;
 }
 
 function summary(r: { id: string; name: string; state: string; seconds: number; failedReason: string | null; result: unknown }): string {
@@ -129,7 +134,7 @@ export function registerJobsCommands(program: Command): void {
     .action((name: string, o: RunOptions) => runJob(name, o));
   jobs
     .command('status')
-    .description("a job's state, progress and result")
+    .description("a job's state, progress and result; exit 1 if it (or a stage) failed")
     .argument('<id>', 'the job id')
     .option('--json', 'print one JSON object as the last line of stdout')
     .action(async (id: string, o: { json?: boolean }) => {
@@ -139,6 +144,7 @@ export function registerJobsCommands(program: Command): void {
         const state = await queue.get(id);
         if (!state) throw appError('JOB_NOT_FOUND', `no job ${id}`);
         printResult(state, o);
+        if (endedInFailure(state)) process.exitCode = 1;
       } finally {
         await queue.close();
       }

@@ -74,7 +74,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     log,
     products,
     // the other serving processes reload the knowledge base (this one hears it too: a reload of what it has)
-    announceKb: () => signals.publish({ kind: 'kb', version: new Date().toISOString(), action: 'promoted' }),
+    announceKb: (change) => signals.publish({ kind: 'kb-entries', action: 'changed', ...change }),
   });
   const personalData = [chat.personalData, recommend.personalData];
   // what a serving process holds in memory about a user: cached candidates, and cached
@@ -103,6 +103,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   const onSignal = async (signal: ModelSignal | { kind: string }) => {
     const kind = signal.kind;
     if ('userId' in signal) forgetUser(signal.userId);
+    else if (signal.kind === 'kb-entries' && 'upserted' in signal) await chat.kb.applyChange(signal);
     else if ('upserted' in signal) await recommend.applyCatalogChange(signal);
     else if (kind === 'recommend') await recommend.reloadModel();
     else if (kind === 'catalog-index') await recommend.reloadCatalog();

@@ -4,6 +4,7 @@ import { runEmbedBench } from '../../bench/embed/embed-bench.ts';
 import { registerBenchApiCommand } from './bench-api.command.ts';
 import { registerBenchCommitSyncCommand } from './bench-commit-sync.command.ts';
 import { registerBenchIndexCommand } from './bench-index.command.ts';
+import { registerBenchKbCommand } from './bench-kb.command.ts';
 import { registerBenchSearchCommand } from './bench-search.command.ts';
 import { registerBenchSoakCommand } from './bench-soak.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
@@ -28,6 +29,7 @@ export function registerBenchCommands(program: Command): void {
   const bench = program.command('bench').description('benchmarks: print figures and ratios (see bench/ and the README)');
   registerBenchIndexCommand(bench);
   registerBenchSearchCommand(bench);
+  registerBenchKbCommand(bench);
   registerBenchApiCommand(bench);
   registerBenchSoakCommand(bench);
   registerBenchCommitSyncCommand(bench);

@@ -15,7 +15,7 @@ import { smallTalkMatcher } from './dialog/small-talk.ts';
 import { FeedbackRepository } from './feedback/feedback.repository.ts';
 import { KbRepository } from './kb/kb.repository.ts';
 import { kbRouter } from './kb/kb.routes.ts';
-import { KbService } from './kb/kb.service.ts';
+import { KbService, type KbChange } from './kb/kb.service.ts';
 import { CHAT_MODEL_KINDS, chatRegistryRoot, type ChatModelKind } from './models/chat-model-kinds.ts';
 import { ChatModels, type ReloadOutcome } from './models/chat-models.ts';
 import { classifyRouter } from './models/classify.routes.ts';
@@ -57,7 +57,7 @@ export interface ChatDeps {
   /** The catalog, for product slots and suggestions; without it the bot suggests nothing. */
   products?: ProductPort;
   /** Tells the other serving processes that the knowledge base changed (they reload it). */
-  announceKb?: () => Promise<void>;
+  announceKb?: (change: KbChange) => Promise<void>;
 }
 
 /**

@@ -2,8 +2,8 @@ import { appError, isAppError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createRedis, type RedisClient } from '../redis/index.ts';
 
-/** What is announced when a model version goes into (or out of) service, catalog items change, or a user is erased. */
-export type ModelSignal = VersionSignal | CatalogItemsSignal | UserErasedSignal;
+/** What is announced when a model version goes into (or out of) service, catalog items or knowledge base entries change, or a user is erased. */
+export type ModelSignal = VersionSignal | CatalogItemsSignal | KbEntriesSignal | UserErasedSignal;
 
 export interface VersionSignal {
   kind: string;
@@ -14,6 +14,14 @@ export interface VersionSignal {
 /** Items every serving process should (re)load from the database, or drop. */
 export interface CatalogItemsSignal {
   kind: 'catalog-items';
+  action: 'changed';
+  upserted: string[];
+  removed: string[];
+}
+
+/** Knowledge base entries every serving process should read again from the database, or drop. */
+export interface KbEntriesSignal {
+  kind: 'kb-entries';
   action: 'changed';
   upserted: string[];
   removed: string[];

@@ -47,6 +47,17 @@ export class KbRepository {
     return row ? fromRow(row) : undefined;
   }
 
+  /** The stored entries among `ids` (an id with none is left out). */
+  async getMany(ids: readonly string[]): Promise<KbEntry[]> {
+    const found: KbEntry[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = await this.db.all<Row>(`SELECT * FROM kb_entries WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+      found.push(...rows.map(fromRow));
+    }
+    return found;
+  }
+
   async remove(id: string): Promise<boolean> {
     return (await this.db.run('DELETE FROM kb_entries WHERE id = ?', [id])).changes > 0;
   }

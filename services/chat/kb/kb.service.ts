@@ -15,8 +15,14 @@ export interface KbServiceOptions {
   /** Weight of the embedding retriever, read per request (it depends on the encoder in service). */
   denseWeight: () => number;
   log: Logger;
-  /** Told after each change is stored and indexed here, so that the other serving processes reload. */
-  onChange?: () => Promise<void>;
+  /** Told after each change is stored and indexed here, so that the other serving processes apply it (`applyChange`). */
+  onChange?: (change: KbChange) => Promise<void>;
+}
+
+/** Entries written or deleted by another serving process: each id is read again from the database. */
+export interface KbChange {
+  upserted: string[];
+  removed: string[];
 }
 
 /** Texts embedded per call while loading, so one huge knowledge base does not fill the embed queue. */
@@ -94,6 +100,26 @@ export class KbService {
   }
 
   /**
+   * Applies a change another serving process made and announced: each id is read from the
+   * database and indexed, or dropped when it is gone, without rebuilding the whole index (which
+   * embeds every question again). Read under the same lock as every change, so the index ends
+   * as the database is, whatever order the announcements arrive in.
+   */
+  async applyChange(change: KbChange): Promise<void> {
+    const ids = [...new Set([...change.upserted, ...change.removed])].filter((id) => KB_ID.test(id));
+    await this.serial(async () => {
+      const stored = await this.repo.getMany(ids);
+      const vectors = await this.questionVectors(stored);
+      const present = new Set<string>();
+      for (let i = 0; i < stored.length; i++) {
+        await this.live.upsert(stored[i]!, vectors[i]);
+        present.add(stored[i]!.id);
+      }
+      for (const id of ids) if (!present.has(id)) await this.live.remove(id);
+    });
+  }
+
+  /**
    * Inserts or replaces a batch; a rejected batch changes nothing.
    * @example await kb.upsert([{ id: 'refunds', questions: ['how do I get a refund?'], answer: 'Write to {{Customer Support Email}}.' }])
    */
@@ -113,13 +139,13 @@ export class KbService {
       for (let i = 0; i < written.length; i++) await this.index.upsert(written[i]!, vectors[i]);
       return written;
     });
-    this.announce();
+    this.announce({ upserted: stored.map((e) => e.id), removed: [] });
     return stored;
   }
 
   /** Tells the other serving processes; the change is stored, so a failure only delays them until their next reload. */
-  private announce(): void {
-    this.opts.onChange?.().catch((err: unknown) => this.opts.log.warn({ err }, 'could not announce a knowledge base change; other API processes see it after their next reload'));
+  private announce(change: KbChange): void {
+    this.opts.onChange?.(change).catch((err: unknown) => this.opts.log.warn({ err }, 'could not announce a knowledge base change; other API processes see it after their next reload'));
   }
 
   async get(id: string): Promise<KbEntry> {
@@ -135,7 +161,7 @@ export class KbService {
       if (!KB_ID.test(id) || !(await this.repo.remove(id))) throw appError('KB_ENTRY_NOT_FOUND', `no knowledge base entry "${id}"`, { id });
       await this.index.remove(id);
     });
-    this.announce();
+    this.announce({ upserted: [], removed: [id] });
   }
 
   /**

@@ -2,7 +2,7 @@
 // knowledge base change made through one is searchable, or gone, in the other too.
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
 import { KbRepository } from '../../../services/chat/kb/kb.repository.ts';
 import type { Config } from '../../../shared/config/index.ts';
@@ -73,5 +73,23 @@ describe('knowledge base changes across serving processes', () => {
     expect((await request(two.app).delete('/v1/kb/entries/zebra-kb')).status).toBe(204);
     await until('the first process to drop it', 10_000, async () => (await hits(one)).length === 0);
     expect(await hits(two)).toEqual([]);
+  });
+
+  it('the other process applies just the entries that changed: it does not rebuild its whole index (which embeds every question again)', async () => {
+    const reload = vi.spyOn(two.chat.kb, 'load');
+    const applied = vi.spyOn(two.chat.kb, 'applyChange');
+    try {
+      const entries = [1, 2, 3].map((n) => ({ id: `kangaroo-${n}`, questions: [`where is my zebraquokka number ${n}`], answer: `zebraquokka ${n}` }));
+      expect((await request(one.app).put('/v1/kb/entries').send({ entries })).status).toBe(200);
+      await until('the other process to index them', 10_000, async () => (await hits(two)).length === 3);
+      expect(applied).toHaveBeenCalledWith(expect.objectContaining({ upserted: ['kangaroo-1', 'kangaroo-2', 'kangaroo-3'], removed: [] }));
+      expect((await request(one.app).delete('/v1/kb/entries/kangaroo-2')).status).toBe(204);
+      await until('the other process to drop it', 10_000, async () => (await hits(two)).length === 2);
+      expect((await hits(two)).sort()).toEqual(['kangaroo-1:zebraquokka 1', 'kangaroo-3:zebraquokka 3']);
+      expect(reload).not.toHaveBeenCalled();
+    } finally {
+      reload.mockRestore();
+      applied.mockRestore();
+    }
   });
 });

@@ -56,7 +56,7 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
       params: kindParams,
       body: promoteBody,
       responses: { 200: { description: 'The version now current', schema: currentResponse } },
-      errors: ['REGISTRY_INVALID_NAME', 'REGISTRY_VERSION_NOT_FOUND', 'REGISTRY_VERSION_CORRUPT'],
+      errors: ['REGISTRY_INVALID_NAME', 'REGISTRY_VERSION_NOT_FOUND', 'REGISTRY_VERSION_CORRUPT', 'REGISTRY_BUSY'],
     },
     async (req, res) => {
       const kind = parseOr400(kindParam, req.params.kind, 'kind');
@@ -73,7 +73,7 @@ export function registryRouter(registry: ModelRegistry, onChange: OnModelChange,
       summary: 'Put back the version that was in service before the current one',
       params: kindParams,
       responses: { 200: { description: 'The version now current', schema: currentResponse } },
-      errors: ['REGISTRY_VERSION_NOT_FOUND', 'REGISTRY_VERSION_CORRUPT'],
+      errors: ['REGISTRY_VERSION_NOT_FOUND', 'REGISTRY_VERSION_CORRUPT', 'REGISTRY_BUSY'],
     },
     async (req, res) => {
       const kind = parseOr400(kindParam, req.params.kind, 'kind');

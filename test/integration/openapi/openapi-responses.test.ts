@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import request, { type Response, type Test } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withFolderLock } from '../../../shared/fs/folder-lock.ts';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
 import { parseApiKey } from '../../../shared/auth/index.ts';
 import { RECOMMEND_KIND, trainFromCatalog } from '../../../services/recommend/index.ts';
@@ -237,7 +238,15 @@ describe('the OpenAPI document against real answers of every route', () => {
     } finally {
       await writeFile(manifest, saved);
     }
-  });
+    // another process holds the kind's registry lock past the wait (12 s): 503, for both
+    await withFolderLock(path.join(api.recommend.registry.root, RECOMMEND_KIND, '.lock'), async () => {
+      await Promise.all([
+        expectError('promoteModel', 503, 'REGISTRY_BUSY', request(app()).post('/v1/admin/models/recommend/promote').send({ version: first })),
+        expectError('rollbackModel', 503, 'REGISTRY_BUSY', request(app()).post('/v1/admin/models/recommend/rollback')),
+      ]);
+    }, { staleMs: 10_000, waitMs: 1_000, busy: () => new Error('the test could not take the lock') });
+    expect((await api.recommend.registry.current(RECOMMEND_KIND))!.manifest.version).toBe(second.version.manifest.version);
+  }, 60_000);
 
   it('admin: jobs and queues (queued, no worker runs them)', async () => {
     const ids: string[] = [];

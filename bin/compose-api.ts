@@ -54,14 +54,16 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
   const redis = createRedis(config.REDIS_URL, { keyPrefix: `${config.REDIS_PREFIX}:`, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, log });
   // rate limits are counted in Redis (shared by every API process), here while it is down
   const auth = createAuth(config, { db, redis, log });
-  // the chat calls the recommend service in process
+  // the chat calls the recommend service in process; it suggests nothing while the catalog is
+  // still loading (a user's candidates would be scored, and cached, against a half-loaded one)
   const products: ProductPort = {
-    search: async (q, k) => (await recommend.search.search(q, k, {})).map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: h.matched.includes('lexical') })),
+    search: async (q, k) => (!recommend.ready ? [] : await recommend.search.search(q, k, {})).map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: h.matched.includes('lexical') })),
     recommendFor: async (userId, k) =>
-      (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
+      (!recommend.ready ? [] : (await recommend.recommend.forUser(userId, { k, diversity: 0 })).items).map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason })),
     similarTo: async (itemId, k) => {
+      if (!recommend.ready) return [];
       const hits = await recommend.recommend.similar(itemId, k, {}).catch((err: unknown) => {
-        if (isAppError(err) && err.code === 'ITEM_NOT_FOUND') return [];
+        if (isAppError(err) && (err.code === 'ITEM_NOT_FOUND' || err.code === 'ITEM_NOT_INDEXED')) return [];
         throw err;
       });
       return hits.map((h) => ({ id: h.id, title: h.title, category: h.category, price: h.price, lexical: false, reason: h.reason }));

@@ -146,7 +146,7 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
     search,
     registry,
     personalData: eventsPersonalData(repository, (userId) => recommend.forgetUser(userId)),
-    routers: [catalogRouter(catalog), servingRouter(recommend, search, { maxK: config.RECOMMEND_MAX_K, defaultK: config.RECOMMEND_DEFAULT_K })],
+    routers: [catalogRouter(catalog), servingRouter(recommend, search, { maxK: config.RECOMMEND_MAX_K, defaultK: config.RECOMMEND_DEFAULT_K }, () => ready)],
     get ready() {
       return ready;
     },

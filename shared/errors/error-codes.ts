@@ -47,6 +47,7 @@ export const ERROR_CODES = {
 
   // catalog and events
   ITEM_NOT_FOUND: { status: 404, message: 'no such item' },
+  ITEM_NOT_INDEXED: { status: 503, message: 'the item is stored but not indexed yet; retry in a moment' },
   ITEMS_BATCH_TOO_LARGE: { status: 400, message: 'too many items in one batch' },
   EVENTS_BATCH_TOO_LARGE: { status: 400, message: 'too many events in one batch' },
   EVENT_ITEM_UNKNOWN: { status: 400, message: 'an event refers to an item that is not in the catalog' },

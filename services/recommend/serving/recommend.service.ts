@@ -187,7 +187,7 @@ export class RecommendService {
   async forUser(userId: string, req: RecommendRequest): Promise<{ items: RecommendedItem[]; strategy: 'personal' | 'context' | 'popular' }> {
     const events = await this.histories.get(userId);
     const context = req.contextItems ?? [];
-    for (const id of context) if (!this.catalog.get(id)) throw appError('ITEM_NOT_FOUND', `context item "${id}" is not in the catalog`, { id });
+    for (const id of context) if (!this.catalog.get(id)) throw await this.notIndexed(id, `context item "${id}"`);
     const user = this.userState(userId, events, context);
     const { history, excluded } = user;
     const pass = this.passes(req);
@@ -285,10 +285,19 @@ export class RecommendService {
     return title ? `similar to ${title}` : item.category ? `popular in ${item.category}` : 'popular right now';
   }
 
+  /**
+   * The error for an item missing from the index: ITEM_NOT_INDEXED when the database has it (a
+   * new item is indexed a moment after its write is acknowledged), else ITEM_NOT_FOUND.
+   */
+  private async notIndexed(id: string, what: string) {
+    if (await this.repo.getItem(id)) return appError('ITEM_NOT_INDEXED', `${what} is stored but not indexed yet; retry in a moment`, { id });
+    return appError('ITEM_NOT_FOUND', `${what} is not in the catalog`, { id });
+  }
+
   /** Items like `itemId`: the model's item-to-item view fused with content neighbours. */
   async similar(itemId: string, k: number, filter: ItemFilter): Promise<RecommendedItem[]> {
     const source = this.catalog.get(itemId);
-    if (!source) throw appError('ITEM_NOT_FOUND', `no item "${itemId}"`, { id: itemId });
+    if (!source) throw await this.notIndexed(itemId, `item "${itemId}"`);
     const pass = this.passes(filter);
     const candidate = (id: string) => id !== itemId && pass(id);
     const depth = k * DEPTH;

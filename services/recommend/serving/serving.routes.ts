@@ -1,3 +1,4 @@
+import { appError } from '../../../shared/errors/index.ts';
 import { ApiRoutes, entityId, parseOr400 } from '../../../shared/http/index.ts';
 import { entityIdParams } from '../catalog/catalog.schema.ts';
 import type { RecommendService } from './recommend.service.ts';
@@ -9,9 +10,16 @@ export interface ServingLimits {
   defaultK: number;
 }
 
-/** `GET /v1/users/:id/recommendations`, `GET /v1/items/:id/similar`, `GET /v1/search`. */
-export function servingRouter(recommend: RecommendService, search: SearchService, limits: ServingLimits): ApiRoutes {
+/**
+ * `GET /v1/users/:id/recommendations`, `GET /v1/items/:id/similar`, `GET /v1/search`; 503
+ * NOT_READY until `ready()` (the model and the catalog index loaded at start): an answer from a
+ * half-loaded catalog would be empty, and a user's candidates would be cached empty.
+ */
+export function servingRouter(recommend: RecommendService, search: SearchService, limits: ServingLimits, ready: () => boolean = () => true): ApiRoutes {
   const routes = new ApiRoutes('recommendations');
+  const assertReady = () => {
+    if (!ready()) throw appError('NOT_READY', 'the catalog index is still loading');
+  };
   const recQ = recommendationsQuery(limits.maxK, limits.defaultK);
   const simQ = similarQuery(limits.maxK, limits.defaultK);
   const searchQ = searchQuery(limits.maxK, limits.defaultK);
@@ -26,9 +34,10 @@ export function servingRouter(recommend: RecommendService, search: SearchService
       params: entityIdParams,
       query: recQ,
       responses: { 200: { description: 'Up to k items, best first, each with a reason', schema: recommendationsResponse } },
-      errors: ['ITEM_NOT_FOUND', 'EMBED_OVERLOADED', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
+      errors: ['ITEM_NOT_FOUND', 'ITEM_NOT_INDEXED', 'NOT_READY', 'EMBED_OVERLOADED', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
+      assertReady();
       const userId = parseOr400(entityId, req.params.id, 'id');
       const q = parseOr400(recQ, req.query, 'query');
       const { context_items: contextItems, ...rest } = q;
@@ -45,9 +54,10 @@ export function servingRouter(recommend: RecommendService, search: SearchService
       params: entityIdParams,
       query: simQ,
       responses: { 200: { description: 'Up to k items, most similar first', schema: similarResponse } },
-      errors: ['ITEM_NOT_FOUND'],
+      errors: ['ITEM_NOT_FOUND', 'ITEM_NOT_INDEXED', 'NOT_READY', 'STORAGE_FAILED', 'STORAGE_UNAVAILABLE'],
     },
     async (req, res) => {
+      assertReady();
       const itemId = parseOr400(entityId, req.params.id, 'id');
       const { k, ...filter } = parseOr400(simQ, req.query, 'query');
       res.json({ item_id: itemId, items: await recommend.similar(itemId, k, filter) });
@@ -61,9 +71,10 @@ export function servingRouter(recommend: RecommendService, search: SearchService
       summary: 'Hybrid product search (BM25 and embeddings)',
       query: searchQ,
       responses: { 200: { description: 'Up to k items, best first', schema: searchResponse } },
-      errors: ['EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED'],
+      errors: ['NOT_READY', 'EMBED_OVERLOADED', 'EMBED_INFERENCE_FAILED'],
     },
     async (req, res) => {
+      assertReady();
       const { q, k, ...filter } = parseOr400(searchQ, req.query, 'query');
       res.json({ query: q, items: await search.search(q, k, filter) });
     },

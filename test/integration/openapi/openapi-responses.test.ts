@@ -288,6 +288,10 @@ describe('the OpenAPI document against real answers of every route', () => {
       await expectError('createEmbedding', 503, 'EMBED_MODEL_NOT_LOADED', request(c).post('/v1/embeddings').send({ input: 'x' }));
       await expectError('classifyIntent', 503, 'CHAT_MODEL_NOT_LOADED', request(c).post('/v1/classify/intent').send({ text: 'x' }));
       await expectError('searchKb', 503, 'NOT_READY', request(c).get('/v1/kb/search?q=x'));
+      // nothing is answered, or cached for a user, from a catalog index not loaded yet
+      await expectError('recommendForUser', 503, 'NOT_READY', request(c).get('/v1/users/u1/recommendations'));
+      await expectError('similarItems', 503, 'NOT_READY', request(c).get('/v1/items/i1/similar'));
+      await expectError('searchItems', 503, 'NOT_READY', request(c).get('/v1/search?q=x'));
       await expectError('upsertKbEntries', 503, 'NOT_READY', request(c).put('/v1/kb/entries').send({ entries: KB_ENTRIES }));
       await expectError('createChatSession', 503, 'REDIS_UNAVAILABLE', request(c).post('/v1/chat/sessions'));
       await expectError('listQueues', 503, 'QUEUE_UNAVAILABLE', request(c).get('/v1/admin/queues'));

@@ -212,6 +212,19 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/items/ghost/similar')).body.error.code).toBe('ITEM_NOT_FOUND');
     });
 
+    it('503 ITEM_NOT_INDEXED, not 404, for an item stored but not yet in the index (a new item, a moment after its PUT)', async () => {
+      // written to the database behind the service's back: no process has indexed it
+      await api.recommend.repository.upsertItems([{ id: 'stored-unindexed', title: 'a brand new kettle', category: 'Kitchen', price: 20, in_stock: true }]);
+      const similar = await get('/v1/items/stored-unindexed/similar?k=3');
+      expect([similar.status, similar.body.error.code, similar.body.error.details]).toEqual([503, 'ITEM_NOT_INDEXED', { id: 'stored-unindexed' }]);
+      const context = await get('/v1/users/u0/recommendations?context_items=stored-unindexed');
+      expect([context.status, context.body.error.code]).toEqual([503, 'ITEM_NOT_INDEXED']);
+      expect((await get('/v1/users/u0/recommendations?context_items=never-stored')).body.error.code).toBe('ITEM_NOT_FOUND');
+      await api.recommend.applyCatalogChange({ upserted: ['stored-unindexed'], removed: [] });
+      expect((await get('/v1/items/stored-unindexed/similar?k=3')).status).toBe(200);
+      await request(api.app).delete('/v1/items/stored-unindexed').expect(204);
+    });
+
     it('finds items by words of their text, with filters', async () => {
       const res = await get('/v1/search?q=frying%20pan&k=3');
       expect(res.status).toBe(200);

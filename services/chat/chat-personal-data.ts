@@ -34,10 +34,12 @@ export function chatPersonalData(sessions: SessionStore, feedback: FeedbackRepos
       return { sessions: found.flat(), feedback: await feedback.ofUser(userId, ids) };
     },
     async eraseUser(userId) {
-      // the corrections first: the session index says which sessions were the user's
+      // the sessions first, then the corrections (by user, and by the sessions the index named):
+      // a correction being recorded meanwhile finds its session gone and takes itself back
+      // (DialogService.feedback), or was written before and is deleted here
       const ids = await sessions.sessionsOf(userId);
-      const corrections = await feedback.deleteOfUser(userId, ids);
       const erased = await sessions.eraseUser(userId);
+      const corrections = await feedback.deleteOfUser(userId, ids);
       return { chat_sessions: erased.sessions, chat_turns: erased.turns, chat_feedback: corrections };
     },
   };

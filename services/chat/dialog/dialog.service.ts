@@ -215,7 +215,14 @@ export class DialogService {
     }
     // the turn is stored masked; masking again covers turns stored before masking was configured
     const text = this.deps.redact(normalizeMessage(turn.text));
-    return this.deps.feedback.record({ session_id: sessionId, message_index: messageIndex, text, predicted_intent: turn.intent, intent, user_id: state.user_id });
+    const recorded = await this.deps.feedback.record({ session_id: sessionId, message_index: messageIndex, text, predicted_intent: turn.intent, intent, user_id: state.user_id });
+    // the session erased while this was being written (its user's data deleted): the
+    // correction must not outlive it
+    if (!(await this.deps.sessions.load(sessionId))) {
+      await this.deps.feedback.deleteOne(sessionId, messageIndex);
+      throw notFound(sessionId);
+    }
+    return recorded;
   }
 
   /**

@@ -85,6 +85,11 @@ export class FeedbackRepository {
   }
 
   /** Deletes the corrections recorded strictly before `cutoffMs`; returns how many. */
+  /** Deletes the correction of one message; true if there was one. */
+  async deleteOne(sessionId: string, messageIndex: number): Promise<boolean> {
+    return (await this.db.run('DELETE FROM chat_feedback WHERE session_id = ? AND message_index = ?', [sessionId, messageIndex])).changes > 0;
+  }
+
   async deleteBefore(cutoffMs: number): Promise<number> {
     return (await this.db.run('DELETE FROM chat_feedback WHERE created_at < ?', [cutoffMs])).changes;
   }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MessageReply } from '../../../services/chat/index.ts';
 import { until } from '../../support/redis.ts';
 import { CATALOG, KB_ENTRIES } from './chat-fixtures.ts';
@@ -284,6 +284,26 @@ describe('chat API', () => {
       const res = await request(app()).post('/v1/chat/feedback').send({ session_id: s, message_index: 1, intent: 'track_order' });
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({ code: 'CHAT_MESSAGE_NOT_FOUND', details: { message_index: 1 } });
+    });
+
+    it('a correction recorded while its user is being erased does not outlive the erasure: 404, and no row', async () => {
+      const s = await newSession({ user_id: 'erased-meanwhile' });
+      await say(s, 'I want a refund, mail me at jo@example.com');
+      const repo = t.api.chat.feedback;
+      const record = repo.record.bind(repo);
+      // the erasure lands between the feedback's read of the session and its write
+      const spy = vi.spyOn(repo, 'record').mockImplementationOnce(async (f) => {
+        expect((await request(app()).delete('/v1/users/erased-meanwhile')).status).toBe(200);
+        return record(f);
+      });
+      try {
+        const res = await request(app()).post('/v1/chat/feedback').send({ session_id: s, message_index: 0, intent: 'track_order' });
+        expect([res.status, res.body.error?.code]).toEqual([404, 'CHAT_SESSION_NOT_FOUND']);
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await repo.all()).filter((f) => f.session_id === s)).toEqual([]);
+      expect((await request(app()).get('/v1/users/erased-meanwhile/export')).body.chat.feedback).toEqual([]);
     });
 
     it('refuses feedback naming an intent the model does not know (a typo), unless marked new; the new one is known after', async () => {

@@ -3,7 +3,7 @@ import { isAppError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { MetricsRegistry } from '../metrics/index.ts';
 import { JobMetrics } from './job-metrics.ts';
-import { QUEUE_OF, type JobName, type JobOutcome, type JobPayloads, type QueueName } from './job-catalog.ts';
+import { JOB_PAYLOAD_SCHEMAS, QUEUE_OF, type JobName, type JobOutcome, type JobPayloads, type QueueName } from './job-catalog.ts';
 import { publicId } from './job-queue.ts';
 import { bullConnection } from './redis-connection.ts';
 
@@ -74,6 +74,12 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
       async (job: Job) => {
         const handler = opts.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
         if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
+        // checked here too: a job can be queued by other means than the API and the CLI (the queue
+        // board, a script on the same Redis), and a handler trusts its payload
+        const payload = JOB_PAYLOAD_SCHEMAS[job.name as JobName].safeParse(job.data);
+        if (!payload.success) {
+          throw new UnrecoverableError(`VALIDATION_FAILED: bad payload for ${job.name}: ${payload.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+        }
         // the id the API, the CLI and the dashboard show (`train-3`), not BullMQ's own (`3`, in every queue)
         const log = opts.log.child({ job: job.name, jobId: publicId(queue, job.id!), attempt: job.attemptsMade + 1 });
         // from now on the same job asked for again is a new job: this run may have read its data already
@@ -92,7 +98,7 @@ export function startJobWorkers(opts: WorkerOptions): { close(): Promise<void>; 
         // the wait of a job's first attempt (a retry's includes the earlier attempts and its backoff)
         if (job.attemptsMade === 0) measure?.started(job.name, Date.now() - job.timestamp - (job.delay ?? 0));
         try {
-          const outcome = await handler(job.data as JobPayloads[JobName], ctx);
+          const outcome = await handler(payload.data as JobPayloads[JobName], ctx);
           measure?.finished(job.name, outcome.status, seconds());
           // a flow that reports a failed stage is a failure too, though BullMQ saw it complete
           if (outcome.status === 'failed') measure?.failed(job.name, true);

@@ -86,4 +86,19 @@ describe('embed-items: fresh items reach every serving process', () => {
     expect((await request(a.app).get('/v1/items/mug-2/similar')).status).toBe(404);
     expect(await a.db.all('SELECT item_id FROM item_vectors WHERE item_id = ?', ['mug-2'])).toHaveLength(0);
   });
+
+  it('a job queued behind the API with a bad payload fails at once (not retried), and the queue board adds no jobs', async () => {
+    // as a script on the same Redis, or the board's "add job", would queue it: unchecked
+    const job = await a.queue.queue('affinity-refresh').add('embed-items', { itemIds: 'lamp-1' });
+    await until('the job to fail', 10_000, async () => (await job.getState()) === 'failed');
+    const failed = (await a.queue.queue('affinity-refresh').getJob(job.id!))!;
+    expect(failed.failedReason).toMatch(/^VALIDATION_FAILED: bad payload for embed-items: itemIds /);
+    expect(failed.attemptsMade).toBe(1);
+
+    const add = await request(a.app).post('/admin/queues/api/queues/affinity-refresh/add').send({ name: 'embed-items', data: { itemIds: 'lamp-1' } });
+    expect([add.status, add.body.error?.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
+    expect(await a.queue.queue('affinity-refresh').getWaitingCount()).toBe(0);
+    // retrying a failed job stays possible from the board
+    expect((await request(a.app).put(`/admin/queues/api/queues/affinity-refresh/${job.id}/retry`)).status).toBe(204);
+  });
 });

@@ -5,4 +5,4 @@ export { errorBody, openApiDocument, openApiPath, routeErrors, type OpenApiDocum
 export { DOCS_PATH, OPENAPI_PATH } from './openapi.routes.ts';
 export { errorMiddleware, notFoundHandler } from './error-middleware.ts';
 export { parseOr400 } from './validate.ts';
-export { emptyAsUnset, entityId, isWellFormedUnicode, wellFormed } from './text-schemas.ts';
+export { entityId, isWellFormedUnicode, queryNumber, wellFormed } from './text-schemas.ts';

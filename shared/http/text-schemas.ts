@@ -33,11 +33,21 @@ export const entityId = wellFormed(
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
 );
 
+/** A number as a query string writes it: decimal digits, an optional fraction and exponent. */
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
- * A query parameter whose empty (or blank) value (`?max_price=`, as an HTML form sends an empty
- * field) counts as not given, so that it gets its default or no filter, rather than reading as 0.
- * @example const k = emptyAsUnset(z.coerce.number().int().min(1).default(10))
+ * A numeric query parameter. A decimal string is read as its number; any other string (`0x5`,
+ * `0b11`, ` 5`, `5 `) is left a string, which the number schema refuses, where JavaScript's
+ * Number() read hex, binary, octal and padded digits. An empty (or blank) value (`?max_price=`, as
+ * an HTML form sends an empty field) counts as not given, so that it gets its default or no
+ * filter, rather than reading as 0.
+ * @example const k = queryNumber(z.number().int().min(1).default(10))
  */
-export function emptyAsUnset<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+export function queryNumber<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    if (v.trim() === '') return undefined;
+    return DECIMAL.test(v) ? Number(v) : v;
+  }, schema);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyAsUnset, wellFormed } from '../../../shared/http/index.ts';
+import { queryNumber, wellFormed } from '../../../shared/http/index.ts';
 
 const label = wellFormed(z.string().trim().min(1).max(200));
 
@@ -25,7 +25,7 @@ export const kbUpsertBody = z.object({ entries: z.array(kbEntry).min(1) }).stric
 
 export const kbSearchQuery = z.object({
   q: z.string().trim().min(1).max(2000),
-  k: emptyAsUnset(z.coerce.number().int().min(1).max(100).default(5)),
+  k: queryNumber(z.number().int().min(1).max(100).default(5)),
   intent: label.optional(),
 });
 

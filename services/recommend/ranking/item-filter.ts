@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { emptyAsUnset } from '../../../shared/http/index.ts';
+import { queryNumber } from '../../../shared/http/index.ts';
 
 /** The filters every listing route takes: category, price range, stock. */
 export const itemFilterQuery = z.object({
   category: z.string().min(1).max(256).optional(),
-  min_price: emptyAsUnset(z.coerce.number().finite().min(0).optional()),
-  max_price: emptyAsUnset(z.coerce.number().finite().min(0).optional()),
+  min_price: queryNumber(z.number().finite().min(0).optional()),
+  max_price: queryNumber(z.number().finite().min(0).optional()),
   in_stock: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { emptyAsUnset, entityId } from '../../../shared/http/index.ts';
+import { queryNumber, entityId } from '../../../shared/http/index.ts';
 import { itemFilterQuery, withPriceRange } from '../ranking/item-filter.ts';
 
-const kParam = (max: number, def: number) => emptyAsUnset(z.coerce.number().int().min(1).max(max).default(def));
+const kParam = (max: number, def: number) => queryNumber(z.number().int().min(1).max(max).default(def));
 
 /** Query of `GET /v1/users/:id/recommendations`. */
 export const recommendationsQuery = (maxK: number, defaultK: number) =>
@@ -11,7 +11,7 @@ export const recommendationsQuery = (maxK: number, defaultK: number) =>
       .extend({
         k: kParam(maxK, defaultK),
         /** 0 = relevance order, up to 1 = as varied as possible (MMR). */
-        diversity: emptyAsUnset(z.coerce.number().min(0).max(1).default(0)),
+        diversity: queryNumber(z.number().min(0).max(1).default(0)),
         /**
          * Item ids: what the visitor is looking at now (cold users, sessions). Comma-separated,
          * or the parameter repeated, one id each (for ids with a comma in them).

@@ -243,6 +243,16 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/search?q=book&max_price=abc')).body.error.code).toBe('VALIDATION_FAILED');
     });
 
+    it.each(['k=0x5', 'k=0b11', 'k=0o7', 'k=%0A5', 'k=5%20', 'k=%2B5', 'diversity=0x1', 'max_price=Infinity'])('refuses %s: a number is written in decimal', async (param) => {
+      const res = await get(`/v1/users/u2/recommendations?${param}`);
+      expect([res.status, res.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    });
+
+    it('reads decimal numbers with a fraction or an exponent', async () => {
+      expect((await get('/v1/users/u2/recommendations?k=1e1&diversity=.5&max_price=1000.00')).body.items).toHaveLength(10);
+      expect((await get('/v1/kb/search?q=book&k=2e0')).status).not.toBe(400);
+    });
+
     it('refuses a query string that is not valid percent-encoding of UTF-8, as it does a path', async () => {
       for (const url of ['/v1/search?q=%ZZ', '/v1/search?q=caf%C3', '/v1/users/u1/recommendations?context_items=%ED%A0%80']) {
         const res = await get(url);

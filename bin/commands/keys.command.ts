@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { ApiKeyRepository, ApiKeys, authMigrations, MAX_RATE_LIMIT_PER_MINUTE, parseScopes, type ApiKeyInfo } from '../../shared/auth/index.ts';
+import { ApiKeyRepository, ApiKeys, authMigrations, CONTROL, MAX_RATE_LIMIT_PER_MINUTE, parseScopes, type ApiKeyInfo } from '../../shared/auth/index.ts';
 import { printResult } from '../../shared/cli/json-output.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { openDatabase } from '../../shared/storage/index.ts';
@@ -28,8 +28,11 @@ async function withKeys<T>(fn: (keys: ApiKeys) => Promise<T>): Promise<T> {
   }
 }
 
+/** A name as stored, with any control character (a key made before they were refused) shown escaped. */
+const printable = (name: string) => name.replace(new RegExp(CONTROL.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 const describe = (k: ApiKeyInfo) =>
-  `${k.id}  ${k.name}  [${k.scopes.join(',')}]  limit ${k.rate_limit_per_minute ?? 'default'}/min  created ${k.created_at}  last used ${k.last_used_at ?? 'never'}${k.revoked_at ? `  REVOKED ${k.revoked_at}` : ''}`;
+  `${k.id}  ${printable(k.name)}  [${k.scopes.join(',')}]  limit ${k.rate_limit_per_minute ?? 'default'}/min  created ${k.created_at}  last used ${k.last_used_at ?? 'never'}${k.revoked_at ? `  REVOKED ${k.revoked_at}` : ''}`;
 
 /** `affinity keys create|list|revoke`: API keys, in the database the API reads them from. */
 export function registerKeysCommands(program: Command): void {

@@ -10,7 +10,7 @@ export const keyIdParams = z.object({ id: keyIdParam });
 
 export const createKeyBody = z.strictObject({
   /** Who or what the key is for. */
-  name: wellFormed(z.string().trim().min(1).max(100)),
+  name: wellFormed(z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f-\u009f]+$/, 'must not contain control characters')),
   /** Each implies the ones before it: `['write']` can read too. */
   scopes: z.array(z.enum(SCOPES)).min(1),
   /** Requests per minute for this key; absent or null: RATE_LIMIT_PER_MINUTE; 0: none. */

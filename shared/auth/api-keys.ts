@@ -60,9 +60,14 @@ export function toApiKeyInfo(r: ApiKeyRecord): ApiKeyInfo {
   };
 }
 
+/** C0 and C1 control characters (tabs, escapes, bells …). */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 function checkName(name: string): string {
   const n = name.trim();
   if (n.length < 1 || n.length > 100) throw appError('VALIDATION_FAILED', 'a key name must have 1 to 100 characters', { name });
+  // a name is printed by `affinity keys list`: an escape sequence in it would drive the terminal
+  if (CONTROL.test(n)) throw appError('VALIDATION_FAILED', 'a key name must not contain control characters', { name });
   return n;
 }
 

@@ -69,6 +69,22 @@ describe('API keys: the CLI, the first start, AFFINITY_ADMIN_KEY', () => {
     expect(huge.output).toContain('from 0 to 10000000');
   });
 
+  it('refuses a key name with control characters, and lists one stored earlier escaped (no escape sequence reaches the terminal)', { timeout: 60_000 }, async () => {
+    const dir = dataDir();
+    const env = { AFFINITY_DATA_DIR: dir };
+    const refused = await runAffinity(['keys', 'create', '--name', 'a\u0007\u001b[31mred', '--scopes', 'read'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('must not contain control characters');
+    await expect((await keysOf(dir)).create({ name: 'tab\there', scopes: ['read'] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    // as a key made before names were checked is stored
+    const db = openDatabase(config(dir));
+    dbs.push(db);
+    await new ApiKeyRepository(db).insert({ id: 'old1', name: 'old\u001b[31mred', scopes: ['read'], secret_hash: 'x', rate_limit: null, created_at: Date.now() });
+    const listed = await runAffinity(['keys', 'list'], env);
+    expect(listed.output).toContain('old\\u001b[31mred');
+    expect(listed.output).not.toContain('\u001b');
+  });
+
   it('a first start with no key creates one admin key, once in a deployment\'s life', async () => {
     const dir = dataDir();
     const redis = createRedis('redis://127.0.0.1:1');

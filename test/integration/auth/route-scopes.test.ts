@@ -133,6 +133,8 @@ describe('API keys and scopes on every route', () => {
   it('refuses a malformed, unknown, mistyped or revoked key with 401 AUTH_INVALID_KEY', async () => {
     const created = await request(app()).post('/v1/admin/keys').set(bearer(keys.admin)).send({ name: 'short-lived', scopes: ['read'] });
     expect(created.status).toBe(201);
+    const escaped = await request(app()).post('/v1/admin/keys').set(bearer(keys.admin)).send({ name: 'a\u001b[31mred', scopes: ['read'] });
+    expect([escaped.status, escaped.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const temp = created.body.key as string;
     extraKeys.push(temp);
     expect((await request(app()).get('/v1/search?q=x').set(bearer(temp))).status).not.toBe(401);

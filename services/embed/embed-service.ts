@@ -9,6 +9,8 @@ import type { TokenizedText } from './text-tokenizer.ts';
 
 /** Texts per part of `embedAll`: at most half the queue, so that a part fits beside other traffic. */
 const BULK_PART = 256;
+/** Texts tokenized between two yields to the event loop (a 2,048-text request held it for seconds). */
+const TOKENIZE_PART = 32;
 
 export interface EmbedServiceOptions {
   maxBatchSize: number;
@@ -182,7 +184,12 @@ export class EmbedService {
     this.cacheLookups.inc({ result: 'hit' }, texts.length - missing.length);
     this.cacheLookups.inc({ result: 'miss' }, missing.length);
     if (missing.length > 0) {
-      const items = missing.map((i) => ({ ...encoder.tokenize(texts[i]!), encoder }));
+      const items: Array<TokenizedText & { encoder: Encoder }> = [];
+      for (let k = 0; k < missing.length; k++) {
+        // tokenizing runs on the event loop: let other requests (and probes) in between parts
+        if (k > 0 && k % TOKENIZE_PART === 0) await new Promise((r) => setImmediate(r));
+        items.push({ ...encoder.tokenize(texts[missing[k]!]!), encoder });
+      }
       const out = await this.batcher.submitAll(items);
       missing.forEach((i, k) => {
         const item = items[k]!;

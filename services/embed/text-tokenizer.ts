@@ -35,10 +35,15 @@ export class TextTokenizer {
     }
   }
 
-  /** Token ids with special tokens, cut to `maxLength`. */
+  /**
+   * Token ids with special tokens, cut to `maxLength`. Only the text's first words that can
+   * reach the limit are tokenized: every whitespace-separated word gives at least one token, so
+   * the words past the first `room + 1` are cut anyway, and a long text (an 8 MB request of them)
+   * would otherwise be tokenized whole on the event loop to keep a few hundred tokens.
+   */
   encode(text: string): TokenizedText {
-    const content = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
     const room = this.maxLength - this.prefix.length - this.suffix.length;
+    const content = this.tokenizer.encode(firstWords(text, room + 1), { add_special_tokens: false }).ids;
     const truncated = content.length > room;
     const kept = truncated ? room : content.length;
     const ids = new Int32Array(this.prefix.length + kept + this.suffix.length);
@@ -47,6 +52,16 @@ export class TextTokenizer {
     ids.set(this.suffix, this.prefix.length + kept);
     return { ids, truncated };
   }
+}
+
+/** `text` up to the end of its `n`-th whitespace-separated word (all of it when it has fewer). */
+export function firstWords(text: string, n: number): string {
+  const word = /\S+/g;
+  let count = 0;
+  for (let m = word.exec(text); m; m = word.exec(text)) {
+    if (++count === n) return text.slice(0, m.index + m[0].length);
+  }
+  return text;
 }
 
 function indexOfRun(haystack: number[], needle: number[]): number {

@@ -42,6 +42,9 @@ export interface TrainOptions extends TextClassifierOptions {
 
 const UNKNOWN = 'unknown';
 
+/** Texts classified between two yields to the event loop (256 long ones held it for seconds). */
+const PREDICT_PART = 32;
+
 /**
  * A text classifier (intents, sentiment): TF-IDF word and character n-grams plus the encoder's
  * embedding, a linear head, kNN over an index of the labelled examples mixed in, and
@@ -131,6 +134,18 @@ export class TextClassifier {
 
   /** Calibrated class probabilities of each text (row-major over `labels`). */
   async probabilities(texts: readonly string[]): Promise<Float64Array> {
+    if (texts.length <= PREDICT_PART) return this.probabilitiesOfPart(texts);
+    // features and scores are computed on the event loop: parts, with other requests let in between
+    const K = this.labels.length;
+    const out = new Float64Array(texts.length * K);
+    for (let i = 0; i < texts.length; i += PREDICT_PART) {
+      if (i > 0) await new Promise((r) => setImmediate(r));
+      out.set(await this.probabilitiesOfPart(texts.slice(i, i + PREDICT_PART)), i * K);
+    }
+    return out;
+  }
+
+  private async probabilitiesOfPart(texts: readonly string[]): Promise<Float64Array> {
     if (texts.length === 0) return new Float64Array(0);
     let embeddings: Float32Array[] | undefined;
     if (this.parts.pipeline.usesDense) {

@@ -64,6 +64,14 @@ describe('TextClassifier (lexical and a stand-in embedder)', () => {
     for (const c of [clf, copy, loaded]) await c.dispose();
   });
 
+  it('classifies a long list in parts (letting other work in between) with the same answers as one by one', async () => {
+    const clf = await TextClassifier.train(toyIntents(), { ...INTENT_DEFAULTS, embed: fakeEmbed, knnWeights: [0.5] });
+    const texts = Array.from({ length: 75 }, (_, i) => toyIntents()[i % toyIntents().length]!.text + (i % 3 === 0 ? ' please' : ''));
+    const together = await clf.predict(texts);
+    const alone = await Promise.all(texts.map(async (t) => (await clf.predict([t]))[0]));
+    expect(together).toEqual(alone);
+  });
+
   it('searches the examples only when the calibration gives their vote weight', async () => {
     const unweighted = await TextClassifier.train(toyIntents(), { ...INTENT_DEFAULTS, embed: fakeEmbed, knnWeights: [0] });
     const weighted = await TextClassifier.train(toyIntents(), { ...INTENT_DEFAULTS, embed: fakeEmbed, knnWeights: [0.5] });

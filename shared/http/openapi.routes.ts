@@ -1,11 +1,16 @@
+import type { RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
+import { appError } from '../errors/index.ts';
 import { ApiRoutes } from './api-routes.ts';
 import type { OpenApiDocument } from './openapi-document.ts';
 
 /** Where the document and its Swagger UI are served. */
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
+
+/** What the Swagger UI page loads from `/docs/`: its HTML, scripts, styles and icons. */
+const PAGE_ASSET = /^\/[\w.-]+\.(html|js|css|png|map)$/;
 
 // described loosely: the document describes itself
 const documentSchema = z.object({
@@ -57,6 +62,11 @@ export function openApiRoutes(document: () => OpenApiDocument): ApiRoutes {
       return html(req, res, next);
     },
   );
-  routes.mount(DOCS_PATH, 'the scripts and styles of the Swagger UI page', ...swaggerUi.serveFiles(undefined, uiOptions));
+  // the page's own files only: the package folder it is served from also holds package.json, a README …
+  const assetsOnly: RequestHandler = (req, _res, next) => {
+    if (req.path === '/' || PAGE_ASSET.test(req.path)) next();
+    else next(appError('ROUTE_NOT_FOUND', `no route for ${req.method} ${req.originalUrl.split('?')[0]}`));
+  };
+  routes.mount(DOCS_PATH, 'the scripts and styles of the Swagger UI page', assetsOnly, ...swaggerUi.serveFiles(undefined, uiOptions));
   return routes;
 }

@@ -102,7 +102,16 @@ describe('the OpenAPI document against real answers of every route', () => {
     await expectAnswer('getMetrics', 200, request(app()).get('/metrics'));
     const page = await expectAnswer('getApiDocsPage', 200, request(app()).get('/docs/'));
     expect(page.text).toContain('swagger-ui-bundle.js');
-    expect((await request(app()).get('/docs/swagger-ui-bundle.js')).status).toBe(200);
+    // every file the page loads is served, and nothing else of the package folder it comes from
+    const assets = [...page.text.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-init.js']));
+    for (const asset of assets) {
+      expect((await request(app()).get(`/docs/${asset}`)).status, asset).toBe(200);
+    }
+    for (const other of ['package.json', 'README.md', 'LICENSE', 'absolute-path.js/../package.json']) {
+      const res = await request(app()).get(`/docs/${other}`);
+      expect([res.status, res.body.error?.code], other).toEqual([404, 'ROUTE_NOT_FOUND']);
+    }
     expect((await expectAnswer('getApiDocsPage', 301, request(app()).get('/docs'))).headers.location).toBe('./docs/');
     const dashboard = await expectAnswer('getDashboard', 200, request(app()).get('/dashboard'));
     // over plain HTTP the pages must not ask the browser to fetch their own scripts over HTTPS

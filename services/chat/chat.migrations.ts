@@ -35,4 +35,17 @@ export const chatMigrations: readonly Migration[] = [
       'CREATE INDEX chat_feedback_created ON chat_feedback (created_at)',
     ],
   },
+  {
+    // question embeddings, so that a start or a reload reads them instead of embedding again
+    id: 'chat-003-kb-question-vectors',
+    statements: (dialect) => [
+      `CREATE TABLE kb_question_vectors (
+        model TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector ${dialect === 'postgres' ? 'BYTEA' : 'BLOB'} NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (model, text_hash)
+      )`,
+    ],
+  },
 ];

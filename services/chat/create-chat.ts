@@ -13,6 +13,7 @@ import { DialogService, type ProductPort } from './dialog/dialog.service.ts';
 import { listOf, phraseMatcher, withoutPhrases } from './dialog/normalize.ts';
 import { smallTalkMatcher } from './dialog/small-talk.ts';
 import { FeedbackRepository } from './feedback/feedback.repository.ts';
+import { KbVectorRepository } from './kb/kb-vector.repository.ts';
 import { KbRepository } from './kb/kb.repository.ts';
 import { kbRouter } from './kb/kb.routes.ts';
 import { KbService, type KbChange } from './kb/kb.service.ts';
@@ -67,7 +68,7 @@ export interface ChatDeps {
 export function createChat(config: Config, deps: ChatDeps): ChatModule {
   const log = deps.log.child({ module: 'chat' });
   const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
-  const kb = new KbService(new KbRepository(deps.db), deps.embed, { maxBatch: config.CHAT_KB_MAX_BATCH, denseWeight, log, ...(deps.announceKb ? { onChange: deps.announceKb } : {}) });
+  const kb = new KbService(new KbRepository(deps.db), deps.embed, { maxBatch: config.CHAT_KB_MAX_BATCH, denseWeight, log, vectors: new KbVectorRepository(deps.db), ...(deps.announceKb ? { onChange: deps.announceKb } : {}) });
   const models = new ChatModels(new ModelRegistry(chatRegistryRoot(config)), deps.embed, log);
   const feedback = new FeedbackRepository(deps.db);
   const sessions = new RedisSessionStore(deps.redis, config.CHAT_SESSION_TTL_SECONDS);

@@ -6,3 +6,4 @@ export { embeddingsRouter } from './embeddings.routes.ts';
 export { itemText, userVector, DEFAULT_ITEM_TEMPLATE, type ItemText, type WeightedInteraction } from './entity-embedding.ts';
 export { supportedProviders, type DeviceChoice, type Provider } from './onnx-backend.ts';
 export { createEmbedding, type EmbeddingModule } from './create-embedding.ts';
+export { textHash, vectorSpace } from './vector-space.ts';

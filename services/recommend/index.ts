@@ -2,7 +2,7 @@ export { createRecommend, registryRoot, type CatalogAnnouncer, type RecommendMod
 export { trainFromCatalog, loadRecommender, RECOMMEND_KIND, type TrainOutcome } from './training/train-from-catalog.ts';
 export { importMovieLens } from './catalog/import-movielens.ts';
 export { catalogMigrations } from './catalog/catalog.migrations.ts';
-export { ItemEmbedder, vectorSpace } from './embedding/item-embedder.ts';
+export { ItemEmbedder } from './embedding/item-embedder.ts';
 export { ItemVectorRepository, itemVectorMigrations } from './embedding/item-vector.repository.ts';
 export { embedItemsJob } from './jobs/embed-items.job.ts';
 export { CatalogRepository } from './catalog/catalog.repository.ts';

@@ -2,6 +2,7 @@
 // same values, of the same JS types, and keep their batch guarantees under concurrency.
 import { describe, expect, it } from 'vitest';
 import { FeedbackRepository } from '../../services/chat/feedback/feedback.repository.ts';
+import { KbVectorRepository } from '../../services/chat/kb/kb-vector.repository.ts';
 import { KbRepository } from '../../services/chat/kb/kb.repository.ts';
 import { CatalogRepository } from '../../services/recommend/catalog/catalog.repository.ts';
 import type { EventInput, ItemInput } from '../../services/recommend/catalog/catalog.schema.ts';
@@ -303,6 +304,25 @@ export function repositoryContract(dbs: Databases): void {
       // deleted while it was being embedded: the vector that arrives after is not kept
       await repo.put('m1', [{ id: 'gone', textHash: 'h9', vector: v }, { id: 'b', textHash: 'h4', vector: v }]);
       expect([...(await repo.get('m1', ['gone', 'b'])).keys()]).toEqual(['b']);
+    });
+  });
+
+  describe('KbVectorRepository', () => {
+    it('stores question vectors per model bit for bit, keeps the first of two writers, and prunes what is no longer kept', async () => {
+      const db = await migrated();
+      const repo = new KbVectorRepository(db);
+      const v = Float32Array.from([0.1, -2.5, 3.4028234663852886e38, 1e-45, 0]);
+      await repo.put('m1', [{ hash: 'h1', vector: v }, { hash: 'h2', vector: Float32Array.from([1, 2, 3, 4, 5]) }], T0);
+      await Promise.all([repo.put('m1', [{ hash: 'h2', vector: Float32Array.from([7, 7, 7, 7, 7]) }], T0), repo.put('m2', [{ hash: 'h1', vector: Float32Array.from([9, 9, 9, 9, 9]) }], T0 + 10)]);
+      const got = await repo.get('m1', ['h1', 'h2', 'ghost']);
+      expect([...got.keys()].sort()).toEqual(['h1', 'h2']);
+      expect(got.get('h1')).toEqual(v);
+      expect(got.get('h2')).toEqual(Float32Array.from([1, 2, 3, 4, 5]));
+      // h1 is stale, but m2's row of it is newer than the cutoff: only m1's goes
+      expect(await repo.prune(new Set(['h2']), T0 + 5)).toBe(1);
+      expect((await repo.get('m1', ['h1'])).size).toBe(0);
+      expect((await repo.get('m2', ['h1'])).size).toBe(1);
+      expect((await repo.get('m1', ['h2'])).size).toBe(1);
     });
   });
 

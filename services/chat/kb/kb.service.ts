@@ -1,6 +1,7 @@
 import { appError } from '../../../shared/errors/index.ts';
 import type { Logger } from '../../../shared/logging/logger.ts';
-import type { EmbedService } from '../../embed/index.ts';
+import { textHash, vectorSpace, type EmbedService } from '../../embed/index.ts';
+import type { KbVectorRepository } from './kb-vector.repository.ts';
 import { templateSlots } from './answer-template.ts';
 import { KbIndex, type KbHit } from './kb-index.ts';
 import type { KbRepository } from './kb.repository.ts';
@@ -15,6 +16,8 @@ export interface KbServiceOptions {
   /** Weight of the embedding retriever, read per request (it depends on the encoder in service). */
   denseWeight: () => number;
   log: Logger;
+  /** Where question embeddings are kept between processes and restarts; without it, every load embeds them all. */
+  vectors?: KbVectorRepository;
   /** Told after each change is stored and indexed here, so that the other serving processes apply it (`applyChange`). */
   onChange?: (change: KbChange) => Promise<void>;
 }
@@ -38,6 +41,8 @@ export const presentEntry = (e: KbEntry) => ({ ...e, slots: templateSlots(e.answ
  */
 export class KbService {
   private live = new KbIndex();
+  /** Questions embedded by this process (not read back from the store): a measure for tests and logs. */
+  embeddedQuestions = 0;
   private loaded = false;
   private lock: Promise<unknown> = Promise.resolve();
 
@@ -66,12 +71,27 @@ export class KbService {
     return run;
   }
 
-  /** Question embeddings per entry, or undefined per entry when no encoder is loaded. */
+  /**
+   * Question embeddings per entry, or undefined per entry when no encoder is loaded: read from
+   * the store where an earlier embedding of the same text under the same encoder is kept, the
+   * rest embedded (and stored).
+   */
   private async questionVectors(entries: readonly { questions: string[] }[]): Promise<Array<Float32Array[] | undefined>> {
-    if (!this.embed.ready) return entries.map(() => undefined);
+    const info = this.embed.info;
+    if (!this.embed.ready || !info) return entries.map(() => undefined);
+    const space = vectorSpace(info);
     const texts = entries.flatMap((e) => e.questions);
-    const vectors: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += LOAD_CHUNK) vectors.push(...(await this.embed.embedAll(texts.slice(i, i + LOAD_CHUNK))).vectors);
+    const hashes = texts.map(textHash);
+    const stored = this.opts.vectors ? await this.opts.vectors.get(space, [...new Set(hashes)]) : new Map<string, Float32Array>();
+    const missing = [...new Map(texts.map((t, i) => [hashes[i]!, t] as const)).entries()].filter(([h]) => stored.get(h)?.length !== info.dim);
+    for (let i = 0; i < missing.length; i += LOAD_CHUNK) {
+      const part = missing.slice(i, i + LOAD_CHUNK);
+      const { vectors } = await this.embed.embedAll(part.map(([, t]) => t));
+      part.forEach(([h], j) => stored.set(h, vectors[j]!));
+      await this.opts.vectors?.put(space, part.map(([hash], j) => ({ hash, vector: vectors[j]! })));
+    }
+    this.embeddedQuestions += missing.length;
+    const vectors = hashes.map((h) => stored.get(h)!);
     let at = 0;
     return entries.map((e) => {
       const v = vectors.slice(at, at + e.questions.length);
@@ -87,6 +107,8 @@ export class KbService {
   async load(): Promise<number> {
     return this.serial(async () => {
       const started = performance.now();
+      const embeddedBefore = this.embeddedQuestions;
+      const readAt = Date.now();
       const entries = await this.repo.all();
       const vectors = await this.questionVectors(entries);
       const next = new KbIndex();
@@ -94,7 +116,9 @@ export class KbService {
       // the old index is plain memory (a flat index): searches still running on it finish, then it is collected
       this.live = next;
       this.loaded = true;
-      this.opts.log.info({ entries: entries.length, ms: Math.round(performance.now() - started) }, 'knowledge base indexed');
+      // the vectors of questions no entry has any more; those stored since the read are spared
+      if (this.opts.vectors) await this.opts.vectors.prune(new Set(entries.flatMap((e) => e.questions).map(textHash)), readAt - 60_000);
+      this.opts.log.info({ entries: entries.length, embedded: this.embeddedQuestions - embeddedBefore, ms: Math.round(performance.now() - started) }, 'knowledge base indexed');
       return entries.length;
     });
   }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { EmbedService, EncoderInfo } from '../../embed/index.ts';
-import { itemText } from '../../embed/index.ts';
+import type { EmbedService } from '../../embed/index.ts';
+import { itemText, textHash, vectorSpace } from '../../embed/index.ts';
 import type { Item } from '../catalog/catalog.schema.ts';
 import type { ItemVectorRepository } from './item-vector.repository.ts';
 
@@ -12,11 +11,6 @@ const EMBED_CHUNK = 256;
  * (the 2,182 items of the soak's catalog took one 20–30 ms stretch in one go).
  */
 const LOOKUP_SLICE = 250;
-
-/** Names an encoder's vector space: vectors from different settings never mix. */
-export function vectorSpace(info: EncoderInfo): string {
-  return [info.id, info.dtype, info.dim, info.pooling, info.normalize ? 'norm' : 'raw', info.maxLength].join(':');
-}
 
 /**
  * Item vectors, read through the stored ones: what was embedded before (by this process, a
@@ -51,7 +45,7 @@ export class ItemEmbedder {
       const end = Math.min(items.length, start + LOOKUP_SLICE);
       for (let i = start; i < end; i++) {
         texts[i] = this.text(items[i]!);
-        hashes[i] = createHash('sha256').update(texts[i]!).digest('base64url').slice(0, 22);
+        hashes[i] = textHash(texts[i]!);
       }
       const stored = this.store && space ? await this.store.get(space, items.slice(start, end).map((it) => it.id)) : undefined;
       for (let i = start; i < end; i++) {

@@ -1,4 +1,4 @@
-import { inIdOrder, type Migration, type SqlDatabase } from '../../../shared/storage/index.ts';
+import { blobToVector, inIdOrder, vectorToBlob, type Migration, type SqlDatabase } from '../../../shared/storage/index.ts';
 
 /**
  * Item embeddings, stored per encoder: a worker embeds once and every serving process (and
@@ -28,17 +28,6 @@ export interface StoredVector {
 
 const CHUNK = 500;
 
-function toBuffer(v: Float32Array): Buffer {
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
-
-function toVector(b: Buffer | Uint8Array): Float32Array {
-  // copied: the driver's buffer may be a view into a pooled allocation with any alignment
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
 export class ItemVectorRepository {
   constructor(private readonly db: SqlDatabase) {}
 
@@ -50,7 +39,7 @@ export class ItemVectorRepository {
         `SELECT item_id, text_hash, vector FROM item_vectors WHERE model = ? AND item_id IN (${part.map(() => '?').join(', ')})`,
         [model, ...part],
       );
-      for (const r of rows) out.set(r.item_id, { textHash: r.text_hash, vector: toVector(r.vector) });
+      for (const r of rows) out.set(r.item_id, { textHash: r.text_hash, vector: blobToVector(r.vector) });
     }
     return out;
   }
@@ -65,7 +54,7 @@ export class ItemVectorRepository {
           `INSERT INTO item_vectors (item_id, model, text_hash, vector, updated_at)
            SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM items WHERE id = ?)
            ON CONFLICT (item_id, model) DO UPDATE SET text_hash = excluded.text_hash, vector = excluded.vector, updated_at = excluded.updated_at`,
-          [r.id, model, r.textHash, toBuffer(r.vector), now, r.id],
+          [r.id, model, r.textHash, vectorToBlob(r.vector), now, r.id],
         );
       }
     });

@@ -4,7 +4,9 @@ import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
+import { KbVectorRepository } from '../../../services/chat/kb/kb-vector.repository.ts';
 import { KbRepository } from '../../../services/chat/kb/kb.repository.ts';
+import { textHash } from '../../../services/embed/index.ts';
 import type { Config } from '../../../shared/config/index.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { testModelDir } from '../../support/paths.ts';
@@ -91,5 +93,32 @@ describe('knowledge base changes across serving processes', () => {
       reload.mockRestore();
       applied.mockRestore();
     }
+  });
+
+  it('a question is embedded once: the other process, and a process started later, read its vector from the database', async () => {
+    const before = two.chat.kb.embeddedQuestions;
+    const entries = [{ id: 'emu-1', questions: ['where is my zebraquokka emu', 'emu zebraquokka status'], answer: 'emu answer' }];
+    expect((await request(one.app).put('/v1/kb/entries').send({ entries })).status).toBe(200);
+    await until('the other process to index it', 10_000, async () => (await hits(two)).some((h) => h.startsWith('emu-1:')));
+    expect(two.chat.kb.embeddedQuestions).toBe(before);
+
+    const three = composeApi(config, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    try {
+      await three.start();
+      expect(three.chat.kb.embeddedQuestions).toBe(0);
+      expect(await hits(three)).toEqual(await hits(one));
+    } finally {
+      await three.close();
+    }
+
+    // the vectors of a question no entry has any more go at the next prune
+    const store = new KbVectorRepository(one.db);
+    const [space] = (await one.db.all<{ model: string }>('SELECT DISTINCT model FROM kb_question_vectors')).map((r) => r.model);
+    const emuHash = textHash('where is my zebraquokka emu');
+    expect((await store.get(space!, [emuHash])).size).toBe(1);
+    expect((await request(one.app).delete('/v1/kb/entries/emu-1')).status).toBe(204);
+    const keep = new Set((await new KbRepository(one.db).all()).flatMap((e) => e.questions).map(textHash));
+    expect(await store.prune(keep, Date.now() + 1)).toBeGreaterThanOrEqual(2);
+    expect((await store.get(space!, [emuHash])).size).toBe(0);
   });
 });

@@ -62,7 +62,9 @@ export class ChatTrainer {
         `no ${kind} model in service: training one in the background (${features === 'full' ? 'word/char n-grams and embeddings' : 'word/char n-grams only'})`,
       );
       try {
-        const r = await this.trainAndLoad({ kind, features, onlyIfNone: true });
+        // nothing loaded: no version in service, or one this server cannot use (another encoder's)
+        const unusable = (await this.models.registry.currentName(kind).catch(() => undefined)) ?? null;
+        const r = await this.trainAndLoad({ kind, features, onlyIfCurrentIs: unusable });
         this.log.info(r, `trained the ${kind} model ${r.version} on ${r.examples} examples in ${r.seconds} s (${r.features} features, held-out accuracy ${r.metric.toFixed(3)})`);
         if (r.features === 'full' && r.seconds > SLOW_SECONDS) {
           this.log.warn({ kind, seconds: r.seconds }, `start-up training took over ${SLOW_SECONDS} s; CHAT_STARTUP_TRAINING=lexical trains on n-grams only, faster`);

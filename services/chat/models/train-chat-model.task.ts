@@ -22,7 +22,8 @@ export interface TrainChatModelArgs {
   /** `full`: word/char n-grams and the configured encoder's embeddings; `lexical`: n-grams only. */
   features: 'full' | 'lexical';
   seed?: number;
-  onlyIfNone?: boolean;
+  /** See trainChatModel's option of that name. */
+  onlyIfCurrentIs?: string | null;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function trainChatModelTask(args: TrainChatModelArgs, progress: (me
       seed: args.seed,
       tolerance: config.PROMOTE_TOLERANCE,
       keepVersions: config.REGISTRY_KEEP_VERSIONS,
-      onlyIfNone: args.onlyIfNone,
+      ...(args.onlyIfCurrentIs !== undefined ? { onlyIfCurrentIs: args.onlyIfCurrentIs } : {}),
       reference,
       data: { source: path.resolve(source), feedback, read_at: readAt, ...(reference ? { reference: path.resolve(chatTrainingSource(config, 'intents')) } : {}) },
       onProgress: progress,

@@ -14,8 +14,12 @@ export interface TrainChatModelOptions {
   seed?: number;
   /** Promoted unless its held-out accuracy is below the current model's by more than this. */
   tolerance: number;
-  /** Start-up training: promote only while no model is in service (another process may have won). */
-  onlyIfNone?: boolean;
+  /**
+   * Start-up training: promote only while the registry's current version is still this one,
+   * the version the start found unusable (null: none), whatever its metric: another process
+   * may have put a usable one in service meanwhile.
+   */
+  onlyIfCurrentIs?: string | null;
   /**
    * Sentiment: ordinary support messages (the intent training texts), the share of them
    * allowed to count as negative, and the least threshold the dialog uses (for the record); the
@@ -91,7 +95,10 @@ export async function trainChatModel(registry: ModelRegistry, opts: TrainChatMod
     let currentMetric: number | null = null;
     const { promoted, note } = await registry.decide(opts.kind, name, (current) => {
       currentMetric = current ? (current.manifest.metrics.holdout_accuracy ?? null) : null;
-      if (opts.onlyIfNone && current) return { promote: false, note: `${opts.kind} ${current.manifest.version} went into service meanwhile` };
+      if (opts.onlyIfCurrentIs !== undefined) {
+        if ((current?.manifest.version ?? null) !== opts.onlyIfCurrentIs) return { promote: false, note: `${opts.kind} ${current?.manifest.version ?? '(none)'} went into service meanwhile` };
+        return { promote: true };
+      }
       if (currentMetric === null || metric >= currentMetric - opts.tolerance) return { promote: true };
       return { promote: false, note: `held-out accuracy ${metric.toFixed(4)} < current ${currentMetric.toFixed(4)} - ${opts.tolerance}` };
     });

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApi } from '../../../bin/compose-api.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
+import { testModelDir } from '../../support/paths.ts';
 import { writeTrainingData } from './chat-fixtures.ts';
 import { startChatApi, type ChatTestApi } from './chat-test-api.ts';
 
@@ -52,6 +53,25 @@ describe('start-up training (full features)', () => {
       expect((await request(again.app).post('/v1/classify/intent').send({ text: 'cancel my order' })).body.label).toBe('cancel_order');
     } finally {
       await again.close();
+    }
+  });
+
+  it('a start with another encoder, which cannot use the models in service, trains and promotes its own', { timeout: 120_000 }, async () => {
+    const registry = t.api.chat.models.registry;
+    const before = { intents: (await registry.currentName('intents'))!, sentiment: (await registry.currentName('sentiment'))! };
+    const other = composeApi({ ...t.config, EMBED_MODEL: testModelDir('minilm-l6') }, createLogger({ level: 'silent' }), { defaultMetrics: false });
+    try {
+      await other.start();
+      await other.chat.training;
+      for (const kind of ['intents', 'sentiment'] as const) {
+        const current = (await registry.current(kind))!;
+        expect(current.manifest.version, kind).not.toBe(before[kind]);
+        expect(current.manifest.encoder).toBe(other.embedding.service.info!.id);
+        expect(other.chat.models.version(kind)).toBe(current.manifest.version);
+      }
+      expect((await request(other.app).post('/v1/classify/intent').send({ text: 'where is my parcel' })).status).toBe(200);
+    } finally {
+      await other.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { cpuSample, stealPct } from '../support/cpu-steal.ts';
 import { cleanupOnInterrupt } from '../support/interrupted.ts';
-import { AFFINITY_CLI, freePort, waitReady } from '../support/server-process.ts';
+import { freePort, startBenchServer, stopBenchServer } from '../support/server-process.ts';
 import { catalogMigrations, CatalogRepository, importMovieLens, registryRoot, trainFromCatalog } from '../../services/recommend/index.ts';
 import { loadConfig } from '../../shared/config/index.ts';
 import { ModelRegistry } from '../../shared/registry/index.ts';
@@ -80,11 +80,7 @@ export async function runApiBench(opts: ApiBenchOptions) {
   const mlDir = path.join(opts.sharedDir, 'data', 'movielens-100k');
   let child: ChildProcess | undefined;
   const cleanup = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopBenchServer(child);
     rmSync(dataDir, { recursive: true, force: true });
   };
   const release = cleanupOnInterrupt(cleanup);
@@ -101,14 +97,7 @@ export async function runApiBench(opts: ApiBenchOptions) {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [AFFINITY_CLI, 'serve'], {
-      // the limiter stays in the path (counting in Redis), with a limit the load never reaches;
-      // no chat models are trained at start (every process would train its own, minutes of
-      // both cores before the server is ready, for routes this bench does not call)
-      env: { ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_ENABLED: 'true', AFFINITY_ADMIN_KEY: BENCH_KEY, RATE_LIMIT_PER_MINUTE: '10000000', API_PROCESSES: String(opts.processes), CHAT_STARTUP_TRAINING: 'off' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitReady(base, child, 180_000, { processes: opts.processes, headers: { authorization: `Bearer ${BENCH_KEY}` } });
+    child = await startBenchServer({ dataDir, sharedDir: opts.sharedDir, port, key: BENCH_KEY, processes: opts.processes });
 
     const ml = readMovieLens(mlDir);
     const users = [...new Set(ml.ratings.map((r) => r.userId))];

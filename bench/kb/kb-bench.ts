@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cleanupOnInterrupt } from '../support/interrupted.ts';
-import { AFFINITY_CLI, freePort, until, waitReady } from '../support/server-process.ts';
+import { freePort, startBenchServer, stopBenchServer, until } from '../support/server-process.ts';
 
 export interface KbBenchOptions {
   entries: number;
@@ -34,11 +34,7 @@ export async function runKbBench(opts: KbBenchOptions) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'affinity-bench-kb-'));
   let child: ChildProcess | undefined;
   const cleanup = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopBenchServer(child);
     rmSync(dataDir, { recursive: true, force: true });
   };
   const release = cleanupOnInterrupt(cleanup);
@@ -46,11 +42,7 @@ export async function runKbBench(opts: KbBenchOptions) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    child = spawn(process.execPath, [AFFINITY_CLI, 'serve'], {
-      env: { ...process.env, AFFINITY_DATA_DIR: dataDir, AFFINITY_SHARED_DIR: opts.sharedDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', AUTH_ENABLED: 'true', AFFINITY_ADMIN_KEY: KEY, RATE_LIMIT_PER_MINUTE: '10000000', API_PROCESSES: String(opts.processes), CHAT_STARTUP_TRAINING: 'off', REDIS_PREFIX: `bench-kb-${port}` },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitReady(base, child, 180_000, { processes: opts.processes, headers: { authorization: `Bearer ${KEY}` } });
+    child = await startBenchServer({ dataDir, sharedDir: opts.sharedDir, port, key: KEY, processes: opts.processes, env: { REDIS_PREFIX: `bench-kb-${port}` } });
 
     const batchMs: number[] = [];
     const started = performance.now();

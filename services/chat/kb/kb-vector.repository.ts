@@ -1,4 +1,4 @@
-import { blobToVector, vectorToBlob, type SqlDatabase } from '../../../shared/storage/index.ts';
+import { blobToVector, inIdOrder, vectorToBlob, type SqlDatabase } from '../../../shared/storage/index.ts';
 
 const CHUNK = 500;
 
@@ -27,9 +27,9 @@ export class KbVectorRepository {
   /** Stores vectors; one another process stored first for the same text is kept. */
   async put(model: string, rows: readonly { hash: string; vector: Float32Array }[], now = Date.now()): Promise<void> {
     if (rows.length === 0) return;
-    const sorted = [...rows].sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
     await this.db.transaction(async (tx) => {
-      for (const r of sorted) {
+      // in hash order, as every writer: two processes storing the same questions never deadlock
+      for (const r of inIdOrder(rows, (row) => row.hash)) {
         await tx.run('INSERT INTO kb_question_vectors (model, text_hash, vector, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (model, text_hash) DO NOTHING', [model, r.hash, vectorToBlob(r.vector), now]);
       }
     });

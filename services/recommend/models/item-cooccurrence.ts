@@ -2,7 +2,7 @@ import { appError } from '../../../shared/errors/index.ts';
 import type { CandidateSource, SourceParts } from './candidate-source.ts';
 import type { InteractionMatrix } from './interaction-matrix.ts';
 import { sessionKernel, type SessionOptions } from './session-kernel.ts';
-import { topK } from './top-k.ts';
+import { TopKHeap } from './top-k.ts';
 import type { UserHistory } from './user-history.ts';
 
 /** Options of {@link ItemCooccurrenceModel.train}. */
@@ -61,38 +61,52 @@ export class ItemCooccurrenceModel implements CandidateSource {
     for (let u = 0; u < matrix.numUsers; u++) for (let k = matrix.indptr[u]!; k < matrix.indptr[u + 1]!; k++) userTotal[u]! += matrix.values[k]!;
     const itemTotal = new Float64Array(n);
     for (let k = 0; k < matrix.nnz; k++) itemTotal[matrix.indices[k]!]! += matrix.values[k]!;
+    // The user → item step of every entry, computed once rather than once per pair.
+    const toItem = new Float64Array(matrix.nnz);
+    for (let u = 0; u < matrix.numUsers; u++) {
+      for (let b = matrix.indptr[u]!; b < matrix.indptr[u + 1]!; b++) {
+        toItem[b] = normalisation === 'rp3beta' ? Math.pow(matrix.values[b]! / userTotal[u]!, alpha) : matrix.values[b]!;
+      }
+    }
 
+    // A sparse accumulator: only the items reached from item i are visited, reset and ranked, so
+    // training costs the co-occurrences themselves, not items².
     const acc = new Float64Array(n);
+    const reached = new Uint8Array(n);
+    const touched = new Int32Array(n);
+    const best = new TopKHeap(keep);
     const indptr = new Int32Array(n + 1);
     const idx = new Int32Array(n * keep);
     const wts = new Float32Array(n * keep);
     let out = 0;
     for (let i = 0; i < n; i++) {
-      acc.fill(0);
+      let count = 0;
       for (let a = byItem.indptr[i]!; a < byItem.indptr[i + 1]!; a++) {
         const u = byItem.indices[a]!;
         const xui = byItem.values[a]!;
         const tui = byItem.timestamps[a]!;
         const first = normalisation === 'rp3beta' ? Math.pow(xui / itemTotal[i]!, alpha) : xui;
         for (let b = matrix.indptr[u]!; b < matrix.indptr[u + 1]!; b++) {
-          const xuj = matrix.values[b]!;
-          let v = normalisation === 'rp3beta' ? first * Math.pow(xuj / userTotal[u]!, alpha) : first * xuj;
+          let v = first * toItem[b]!;
           if (kernel) v *= kernel(tui - matrix.timestamps[b]!);
-          acc[matrix.indices[b]!]! += v;
+          const j = matrix.indices[b]!;
+          if (reached[j] === 0) {
+            reached[j] = 1;
+            touched[count++] = j;
+          }
+          acc[j]! += v;
         }
       }
-      acc[i] = 0;
-      for (let j = 0; j < n; j++) {
-        if (acc[j] === 0) continue;
-        acc[j] = normalisation === 'rp3beta' ? acc[j]! / Math.pow(itemCounts[j]!, beta) : acc[j]! / Math.sqrt(itemCounts[i]! * itemCounts[j]!);
+      for (let c = 0; c < count; c++) {
+        const j = touched[c]!;
+        const raw = acc[j]!;
+        acc[j] = 0;
+        reached[j] = 0;
+        if (j === i || raw === 0) continue;
+        best.offer(j, normalisation === 'rp3beta' ? raw / Math.pow(itemCounts[j]!, beta) : raw / Math.sqrt(itemCounts[i]! * itemCounts[j]!));
       }
       indptr[i] = out;
-      const best = topK(acc, keep, (j) => acc[j] === 0);
-      for (const j of best) {
-        idx[out] = j;
-        wts[out] = acc[j]!;
-        out++;
-      }
+      out += best.drain(idx, wts, out);
     }
     indptr[n] = out;
     const params = { normalisation, alpha, beta, neighbours: keep, ...(options.session ? { session: options.session } : {}) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InteractionMatrix } from '../../../services/recommend/models/interaction-matrix.ts';
-import { topK } from '../../../services/recommend/models/top-k.ts';
+import { TopKHeap, topK } from '../../../services/recommend/models/top-k.ts';
+import { seededRandom } from '../../../services/recommend/models/seeded-random.ts';
 
 describe('InteractionMatrix', () => {
   const events = [
@@ -46,5 +47,30 @@ describe('topK', () => {
     expect(Array.from(topK(s, 3))).toEqual([4, 6, 1]);
     expect(Array.from(topK(s, 3, (i) => i === 4))).toEqual([6, 1, 2]);
     expect(Array.from(topK([1, 2], 5))).toEqual([1, 0]);
+  });
+});
+
+describe('TopKHeap', () => {
+  it('keeps what topK keeps, in the same order, whatever order the pairs are offered in', () => {
+    const rng = seededRandom(3);
+    for (const [n, k] of [[0, 5], [3, 5], [50, 1], [500, 20], [2000, 200]] as const) {
+      // few distinct values, so that ties decide many places
+      const scores = Array.from({ length: n }, () => Math.floor(rng.next() * 40) / 8);
+      const order = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const heap = new TopKHeap(k);
+      for (const i of order) heap.offer(i, scores[i]!);
+      const indices = new Int32Array(k + 2).fill(-1);
+      const values = new Float64Array(k + 2);
+      const kept = heap.drain(indices, values, 2);
+      const expected = Array.from(topK(scores, k));
+      expect(kept).toBe(expected.length);
+      expect(Array.from(indices.subarray(2, 2 + kept))).toEqual(expected);
+      expect(Array.from(values.subarray(2, 2 + kept))).toEqual(expected.map((i) => scores[i]));
+      expect(heap.size).toBe(0);
+    }
   });
 });

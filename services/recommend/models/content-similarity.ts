@@ -21,6 +21,12 @@ export interface ContentSimilarityOptions {
  */
 export class ContentSimilarityModel implements CandidateSource {
   readonly name = 'content';
+  /**
+   * The non-zero entries of `vectors` by row (CSR), when they are at most a quarter of it, as
+   * multi-hot side features are (a few genres or categories out of up to 1,024 columns): scoring
+   * then costs the non-zeros rather than items × dimension.
+   */
+  private readonly sparse: { indptr: Int32Array; columns: Int32Array; values: Float32Array } | undefined;
 
   constructor(
     readonly numItems: number,
@@ -30,6 +36,7 @@ export class ContentSimilarityModel implements CandidateSource {
     readonly params: { recencyHalfLifeDays: number },
   ) {
     if (vectors.length !== numItems * dimension) throw appError('RECOMMENDER_ARTIFACT_INVALID', 'content vectors are not numItems × dimension');
+    this.sparse = sparseRows(vectors, numItems, dimension);
   }
 
   /** Copies and L2-normalises the rows of `vectors` (numItems × dimension, row-major). */
@@ -84,6 +91,15 @@ export class ContentSimilarityModel implements CandidateSource {
 
   /** Dot product of every item's vector with `query` (a taste vector or an item's own vector). */
   scoreVector(query: ArrayLike<number>, out: Float32Array): void {
+    if (this.sparse) {
+      const { indptr, columns, values } = this.sparse;
+      for (let i = 0; i < this.numItems; i++) {
+        let s = 0;
+        for (let p = indptr[i]!; p < indptr[i + 1]!; p++) s += values[p]! * query[columns[p]!]!;
+        out[i] = s;
+      }
+      return;
+    }
     const d = this.dimension;
     for (let i = 0; i < this.numItems; i++) {
       let s = 0;
@@ -101,4 +117,26 @@ export class ContentSimilarityModel implements CandidateSource {
       arrays: { vectors: this.vectors },
     };
   }
+}
+
+/** The rows' non-zero entries in CSR form, or undefined when more than a quarter are non-zero. */
+function sparseRows(vectors: Float32Array, rows: number, dimension: number): { indptr: Int32Array; columns: Int32Array; values: Float32Array } | undefined {
+  let nnz = 0;
+  for (let k = 0; k < vectors.length; k++) if (vectors[k] !== 0) nnz++;
+  if (nnz > vectors.length / 4) return undefined;
+  const indptr = new Int32Array(rows + 1);
+  const columns = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  let p = 0;
+  for (let i = 0; i < rows; i++) {
+    indptr[i] = p;
+    for (let x = 0; x < dimension; x++) {
+      const v = vectors[i * dimension + x]!;
+      if (v === 0) continue;
+      columns[p] = x;
+      values[p++] = v;
+    }
+  }
+  indptr[rows] = p;
+  return { indptr, columns, values };
 }

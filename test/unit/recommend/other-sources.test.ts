@@ -96,6 +96,29 @@ describe('ContentSimilarityModel', () => {
     expect(Array.from(content.taste(historyOf([0, 2], [1, 1], [5, 5]))).map((x) => Number(x.toFixed(6)))).toEqual([0.5, 0.5]);
   });
 
+  it('scores multi-hot rows (sparse) as their dot product with the taste vector', () => {
+    // 60 items with one or two of 30 features: under a quarter non-zero, the CSR path
+    const n = 60;
+    const d = 30;
+    const multiHot = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      multiHot[i * d + (i % d)] = 1;
+      if (i % 3 === 0) multiHot[i * d + ((i * 7) % d)] = 1;
+    }
+    const model = ContentSimilarityModel.fromVectors(multiHot, d, { recencyHalfLifeDays: Infinity });
+    const history = historyOf([0, 4, 9], [1, 2, 1], [0, 0, 0]);
+    const taste = model.taste(history);
+    const out = new Float32Array(n);
+    model.score(history, out);
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let x = 0; x < d; x++) dot += model.vectors[i * d + x]! * taste[x]!;
+      expect(out[i]).toBeCloseTo(dot, 6);
+    }
+    expect(out[4]).toBeGreaterThan(0);
+    expect(out[1]).toBe(0);
+  });
+
   it('does not let a history item dated in the future age the others away', () => {
     const now = Date.now() / 1000;
     // genre A today, genre B dated a century ahead: both count fully, as if both were now

@@ -157,7 +157,7 @@ export const configSchema = z.object({
   /** Recommendations: largest k a request may ask for, and the default. */
   RECOMMEND_MAX_K: int(1, 1000).default(100),
   RECOMMEND_DEFAULT_K: int(1, 1000).default(10),
-  /** Users whose model candidates are cached (invalidated by a new event or a new model); 0 turns it off. */
+  /** Users whose model candidates are cached (invalidated by a new event or a new model), and as many items' similar-item lists (invalidated by a new model); 0 turns both off. */
   RECOMMEND_CACHE_SIZE: int(0, 10_000_000).default(10_000),
   /**
    * Item fields whose values are the recommender's side features (EASE side information and

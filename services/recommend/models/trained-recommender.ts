@@ -66,6 +66,7 @@ export class TrainedRecommender {
   private readonly scores: Float32Array;
   private readonly skip: Uint8Array;
   private lookup: Map<string, number> | undefined;
+  private similarView: TrainedRecommender | undefined;
 
   constructor(
     readonly itemIds: readonly string[],
@@ -147,9 +148,16 @@ export class TrainedRecommender {
     if (!Number.isInteger(itemIdx) || itemIdx < 0 || itemIdx >= this.numItems) {
       throw appError('VALIDATION_FAILED', `item index ${itemIdx} is outside the catalogue`, { itemIdx });
     }
-    const noPopularity = Object.fromEntries(this.sources.map((s, i) => [s.name, s.name === 'popularity' ? 0 : this.weights[i]!]));
-    const view = Object.values(noPopularity).some((w) => w > 0) ? this.withWeights(noPopularity) : this;
-    return view.recommend(historyOf([itemIdx]), k, options);
+    return this.itemView().recommend(historyOf([itemIdx]), k, options);
+  }
+
+  /** The blend without popularity, made once (its scoring buffers are as large as the catalog). */
+  private itemView(): TrainedRecommender {
+    if (!this.similarView) {
+      const noPopularity = Object.fromEntries(this.sources.map((s, i) => [s.name, s.name === 'popularity' ? 0 : this.weights[i]!]));
+      this.similarView = Object.values(noPopularity).some((w) => w > 0) ? this.withWeights(noPopularity) : this;
+    }
+    return this.similarView;
   }
 
   /** weight × normalised score of `itemIdx`, per source that took part. */

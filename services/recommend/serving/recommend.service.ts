@@ -3,7 +3,7 @@ import { appError } from '../../../shared/errors/index.ts';
 import { userVector } from '../../embed/index.ts';
 import type { CatalogRepository } from '../catalog/catalog.repository.ts';
 import type { StoredEvent } from '../catalog/catalog.schema.ts';
-import type { TrainedRecommender } from '../models/trained-recommender.ts';
+import type { Recommendation, TrainedRecommender } from '../models/trained-recommender.ts';
 import { isEmptyFilter, matchesFilter, type ItemFilter } from '../ranking/item-filter.ts';
 import { mmr } from '../ranking/mmr.ts';
 import { fuseRrf } from '../../../shared/search/rank-fusion.ts';
@@ -88,6 +88,8 @@ export class RecommendService {
    * passed through.
    */
   private readonly candidates: LRUCache<string, UserState>;
+  /** Per item index, the model's unfiltered similar items (CACHE_DEPTH of them); emptied when the model changes. */
+  private readonly similarLists: LRUCache<number, Array<{ id: string; score: number }>>;
   /** The popular items last read (see popularItemIds). */
   private popularRead: { at: number; limit: number; ids: Promise<string[]> } | undefined;
 
@@ -102,6 +104,7 @@ export class RecommendService {
     private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
   ) {
     this.candidates = new LRUCache({ max: Math.max(1, cacheSize) });
+    this.similarLists = new LRUCache({ max: Math.max(1, cacheSize) });
     this.cacheEnabled = cacheSize > 0;
     this.histories = new UserHistoryCache(repo, HISTORY_LIMIT, cacheSize);
   }
@@ -113,6 +116,7 @@ export class RecommendService {
   /** Puts a model in service (atomic: one assignment; requests in flight finish on the old one). */
   setModel(model: TrainedRecommender | undefined): void {
     this.candidates.clear();
+    this.similarLists.clear();
     this.popular = model?.sources.some((s) => s.name === 'popularity') ? model.withWeights({ popularity: 1 }) : model;
     this.model = model;
   }
@@ -327,6 +331,27 @@ export class RecommendService {
     return appError('ITEM_NOT_FOUND', `${what} is not in the catalog`, { id });
   }
 
+  /**
+   * The model's items like `idx` that pass `candidate`, best first: read from its unfiltered
+   * list, kept per item while the model serves (scoring one means scoring the whole catalog), or,
+   * when a narrow filter leaves fewer than `k` there, scored with the filter itself.
+   */
+  private modelSimilar(model: TrainedRecommender, idx: number, k: number, depth: number, candidate: (id: string) => boolean): Array<{ id: string; score: number }> {
+    const toList = (rs: readonly Recommendation[]) => rs.map((r) => ({ id: model.itemIds[r.itemIdx]!, score: r.score }));
+    let cached = this.cacheEnabled ? this.similarLists.get(idx) : undefined;
+    if (!cached) {
+      cached = toList(model.similar(idx, CACHE_DEPTH, { explain: false }));
+      if (this.cacheEnabled) this.similarLists.set(idx, cached);
+    }
+    const list: Array<{ id: string; score: number }> = [];
+    for (const c of cached) {
+      if (list.length === depth) break;
+      if (candidate(c.id)) list.push(c);
+    }
+    if (list.length >= k || cached.length < CACHE_DEPTH) return list;
+    return toList(model.similar(idx, depth, { explain: false, candidateFilter: (i) => candidate(model.itemIds[i]!) }));
+  }
+
   /** Items like `itemId`: the model's item-to-item view fused with content neighbours. */
   async similar(itemId: string, k: number, filter: ItemFilter): Promise<RecommendedItem[]> {
     const source = this.catalog.get(itemId);
@@ -337,9 +362,7 @@ export class RecommendService {
     const lists: Array<Array<{ id: string; score: number }>> = [];
     const model = this.model;
     const idx = model?.itemIndex(itemId);
-    if (model && idx !== undefined) {
-      lists.push(model.similar(idx, depth, { candidateFilter: (i) => candidate(model.itemIds[i]!) }).map((r) => ({ id: model.itemIds[r.itemIdx]!, score: r.score })));
-    }
+    if (model && idx !== undefined) lists.push(this.modelSimilar(model, idx, k, depth, candidate));
     const weights = lists.map(() => 1);
     const v = this.catalog.vector(itemId);
     const dense = this.denseWeight();

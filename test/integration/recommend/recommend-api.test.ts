@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
 import { trainFromCatalog } from '../../../services/recommend/index.ts';
+import { TrainedRecommender } from '../../../services/recommend/models/trained-recommender.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { testModelDir } from '../../support/paths.ts';
 import { testConfig } from '../../support/test-config.ts';
@@ -212,6 +213,21 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
       expect((await get('/v1/items/ghost/similar')).body.error.code).toBe('ITEM_NOT_FOUND');
     });
 
+    it("keeps the model's similar items per item: a repeat is not scored again, and filters still apply", async () => {
+      const scored = vi.spyOn(TrainedRecommender.prototype, 'similar');
+      try {
+        const first = (await get('/v1/items/books-7/similar?k=5')).body.items;
+        expect(first).toHaveLength(5);
+        expect((await get('/v1/items/books-7/similar?k=5')).body.items).toEqual(first);
+        const cheap = (await get('/v1/items/books-7/similar?k=5&max_price=40&in_stock=true')).body.items;
+        expect(cheap.length).toBeGreaterThan(0);
+        for (const it of cheap) expect([it.price <= 40, it.in_stock]).toEqual([true, true]);
+        expect(scored).toHaveBeenCalledTimes(1);
+      } finally {
+        scored.mockRestore();
+      }
+    });
+
     it('503 ITEM_NOT_INDEXED, not 404, for an item stored but not yet in the index (a new item, a moment after its PUT)', async () => {
       // written to the database behind the service's back: no process has indexed it
       await api.recommend.repository.upsertItems([{ id: 'stored-unindexed', title: 'a brand new kettle', category: 'Kitchen', price: 20, in_stock: true }]);
@@ -285,6 +301,8 @@ describe('recommend API (SQLite, tiny encoder, in process)', () => {
     });
 
     it('never returns a deleted item from any endpoint', async () => {
+      // kitchen-6's similar items are cached with kitchen-1 among them before the delete
+      expect((await get('/v1/items/kitchen-6/similar?k=50')).body.items.map((i: { id: string }) => i.id)).toContain('kitchen-1');
       expect((await request(api.app).delete('/v1/items/kitchen-1')).status).toBe(204);
       expect((await request(api.app).delete('/v1/items/kitchen-1')).body.error.code).toBe('ITEM_NOT_FOUND');
       // deletion is applied to the live indexes before the next request can see it

@@ -80,7 +80,9 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
   let modelVersion: string | undefined;
 
   // fresh items become searchable and recommendable here as soon as they are embedded, and in
-  // every other serving process once the `embed-items` job announces them
+  // every other serving process once the `embed-items` job announces them. The job is queued
+  // once this process has embedded and stored their vectors (or failed to), so that the worker
+  // finds them stored rather than embedding the same batch at the same time.
   catalog.subscribe({
     itemsUpserted: (items) => {
       const ids = items.map((i) => i.id);
@@ -89,8 +91,9 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
       void repository
         .getItems(ids)
         .then((stored) => live.upsert(stored, since))
-        .catch((err: unknown) => log.error({ err }, 'could not index upserted items'));
-      deps.announce?.itemsUpserted(ids).catch((err: unknown) => log.warn({ err, items: ids.length }, 'could not queue embed-items; other processes see the items after their next index rebuild'));
+        .catch((err: unknown) => log.error({ err }, 'could not index upserted items'))
+        .then(() => deps.announce?.itemsUpserted(ids))
+        .catch((err: unknown) => log.warn({ err, items: ids.length }, 'could not queue embed-items; other processes see the items after their next index rebuild'));
     },
     itemDeleted: (id) => {
       void live.remove(id).catch((err: unknown) => log.error({ err, id }, 'could not drop a deleted item from the index'));

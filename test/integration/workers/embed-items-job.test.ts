@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApi, type Api } from '../../../bin/compose-api.ts';
 import { composeWorkers, type Workers } from '../../../bin/compose-worker.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
@@ -71,6 +71,22 @@ describe('embed-items: fresh items reach every serving process', () => {
     // the worker stored the vector: a restart or another process reads it rather than embedding again
     const stored = await a.db.all<{ item_id: string }>('SELECT item_id FROM item_vectors WHERE item_id = ?', ['lamp-3']);
     expect(stored).toHaveLength(1);
+  });
+
+  it('a batch is embedded once: the job is queued after the writing process stored its vectors, and the worker embeds none', async () => {
+    const enqueue = vi.spyOn(a.queue, 'enqueue');
+    try {
+      const items = Array.from({ length: 40 }, (_, i) => ({ id: `batch-${i}`, title: `woven basket number ${i}`, category: 'baskets', in_stock: true }));
+      expect((await request(a.app).put('/v1/items').send({ items })).status).toBe(200);
+      await until('the embed-items job queued', 10_000, async () => enqueue.mock.results.length === 1);
+      const id = await (enqueue.mock.results[0]!.value as Promise<string>);
+      let result: unknown;
+      await until('the job done', 10_000, async () => ((result = (await a.queue.get(id))?.result), result !== null && result !== undefined));
+      expect(result).toEqual({ status: 'done', items: 40, embedded: 0 });
+      await until('the batch in b', 10_000, async () => b.recommend.live.get('batch-39') !== undefined);
+    } finally {
+      enqueue.mockRestore();
+    }
   });
 
   it('an item deleted through one process disappears from the other', async () => {

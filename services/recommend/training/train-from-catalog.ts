@@ -65,12 +65,10 @@ export async function trainFromCatalog(
   // unreadable (a damaged CURRENT file or manifest): trained with no baseline, so that the new version can repair the registry
   const inService = await registry.currentIfReadable(RECOMMEND_KIND, (err) => say(`the version in service cannot be read (${err instanceof Error ? err.message : String(err)}); training without comparing with it`));
   const baseline = inService ? await readRecipe(inService, say) : undefined;
-  const interactions: Interaction[] = events.map((e) => ({
-    userId: e.user_id,
-    itemId: e.item_id,
-    weight: eventWeight(e.type, e.value),
-    timestamp: Math.floor(e.ts / 1000),
-  }));
+  // read once, into the interaction matrix: made one at a time rather than as a second array as long as the events
+  const interactions = (function* (): Generator<Interaction> {
+    for (const e of events) yield { userId: e.user_id, itemId: e.item_id, weight: eventWeight(e.type, e.value), timestamp: Math.floor(e.ts / 1000) };
+  })();
   const model = trainRecommender(interactions, itemSideFeatures(items, opts.itemFeatures ?? DEFAULT_ITEM_FEATURES), { ...opts, ...(baseline ? { baseline } : {}) });
   const metric = model.report.validation?.blend ?? 0;
   const baselineMetric = model.report.validation?.baseline;

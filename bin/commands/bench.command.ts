@@ -7,6 +7,7 @@ import { registerBenchIndexCommand } from './bench-index.command.ts';
 import { registerBenchKbCommand } from './bench-kb.command.ts';
 import { registerBenchSearchCommand } from './bench-search.command.ts';
 import { registerBenchSoakCommand } from './bench-soak.command.ts';
+import { registerBenchTrainCommand } from './bench-train.command.ts';
 import { printResult, progress } from '../../shared/cli/json-output.ts';
 import { nonNegativeInt, positiveInt } from '../../shared/cli/option-parsers.ts';
 import { loadConfig } from '../../shared/config/index.ts';
@@ -33,6 +34,7 @@ export function registerBenchCommands(program: Command): void {
   registerBenchApiCommand(bench);
   registerBenchSoakCommand(bench);
   registerBenchCommitSyncCommand(bench);
+  registerBenchTrainCommand(bench);
   bench
     .command('embed')
     .description('embedding throughput and latency: Transformers.js pipeline vs our engine (fp32, int8) on real sentences')

@@ -28,6 +28,7 @@ export function registerTrainCommands(program: Command): Command {
           tolerance: config.PROMOTE_TOLERANCE,
           itemFeatures: config.RECOMMEND_ITEM_FEATURES,
           searchFolds: config.RECOMMEND_SEARCH_FOLDS,
+          easeMaxItems: config.RECOMMEND_EASE_MAX_ITEMS,
           keepVersions: config.REGISTRY_KEEP_VERSIONS,
           onProgress: progress,
         });

@@ -172,6 +172,12 @@ export const configSchema = z.object({
    * dominate (they grow with the cube of the item count).
    */
   RECOMMEND_SEARCH_FOLDS: int(1, 3).default(3),
+  /**
+   * Largest catalog EASE is trained for; above it the factor model and the others serve. EASE
+   * inverts an items × items matrix: 12·n² bytes and n³ time, about 90 s a training at 5,000
+   * items on one core (docs/operations.md, "Large catalogs"). 0 leaves EASE out.
+   */
+  RECOMMEND_EASE_MAX_ITEMS: int(0, 10_000).default(5000),
   /** Half-life of popularity and taste, in days. */
   RECOMMEND_HALF_LIFE_DAYS: z.coerce.number().positive().max(100_000).default(30),
   /**

@@ -42,6 +42,7 @@ export async function trainRecommendTask(args: TrainRecommendArgs, progress: (m:
       tolerance: config.PROMOTE_TOLERANCE,
       itemFeatures: config.RECOMMEND_ITEM_FEATURES,
       searchFolds: config.RECOMMEND_SEARCH_FOLDS,
+      easeMaxItems: config.RECOMMEND_EASE_MAX_ITEMS,
       keepVersions: config.REGISTRY_KEEP_VERSIONS,
       onProgress: progress,
     });

@@ -2,7 +2,8 @@
 // real Redis and the API serves it without a restart, as after a worker's training.
 import { Command } from 'commander';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadRecommender, RECOMMEND_KIND } from '../../../services/recommend/training/train-from-catalog.ts';
 import { registerTrainCommands } from '../../../bin/commands/train.command.ts';
 import { lastJsonLine, runCliInProcess } from '../../support/cli-in-process.ts';
 import { until, untilSignalsSubscribed } from '../../support/redis.ts';
@@ -39,5 +40,16 @@ describe('affinity train recommend with an API running', () => {
     const recs = await request(t.api.app).get('/v1/users/u0/recommendations?k=3');
     expect(recs.body.strategy).toBe('personal');
     expect(recs.body.items.length).toBe(3);
+  });
+
+  it('leaves EASE out above RECOMMEND_EASE_MAX_ITEMS (12 items here)', async () => {
+    const sourcesOf = async (version: string) => {
+      const found = (await t.api.recommend.registry.list(RECOMMEND_KIND)).find((v) => v.manifest.version === version)!;
+      return (await loadRecommender(found)).sources.map((s) => s.name);
+    };
+    const trained = async () => lastJsonLine<{ version: string }>(await runCliInProcess(program(), ['train', 'recommend', '--no-tune', '--json'], t.config)).version;
+    expect(await sourcesOf(await trained())).toContain('ease');
+    vi.stubEnv('RECOMMEND_EASE_MAX_ITEMS', '11');
+    expect(await sourcesOf(await trained())).not.toContain('ease');
   });
 });

@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../shared/config/index.ts';
 import { isAppError } from '../../shared/errors/index.ts';
 import { createLogger, type Logger } from '../../shared/logging/logger.ts';
+import { createHttpServer } from '../../shared/http/index.ts';
 import { runApiCluster, superviseChild, withMallocDefaults, type SupervisedChild } from '../../shared/process/index.ts';
 import { composeApi } from '../compose-api.ts';
 
@@ -90,7 +91,7 @@ async function serve(withWorkers: boolean): Promise<void> {
   if (cluster.isWorker && (await started)) process.exit(1);
   // not app.listen: express 5 calls its callback with a listen error too (port in use), which
   // would read as listening
-  const server: Server = createServer(api.app);
+  const server: Server = createHttpServer(api.app, log);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -11,6 +11,10 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The route does not take this method' },
+  METHOD_NOT_IMPLEMENTED: { status: 501, message: 'The server does not know this HTTP method' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1' },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the server accepts' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time' },
   INTERNAL: { status: 500, message: 'Internal error' },
   NOT_READY: { status: 503, message: 'The service is starting and not ready yet' },
 

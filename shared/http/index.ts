@@ -6,3 +6,4 @@ export { DOCS_PATH, OPENAPI_PATH } from './openapi.routes.ts';
 export { errorMiddleware, notFoundHandler } from './error-middleware.ts';
 export { parseOr400 } from './validate.ts';
 export { entityId, isWellFormedUnicode, queryNumber, wellFormed } from './text-schemas.ts';
+export { clientErrorAnswer, createHttpServer } from './http-server.ts';

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { appError, isAppError, type AppError } from '../errors/index.ts';
 import type { Logger } from '../logging/logger.ts';
+import { REQUEST_FAILURE, REQUEST_LOG_PENDING, type RequestFailure } from './request-log.ts';
 
 /**
  * Maps client errors raised by express and body-parser onto our codes: body-parser's carry a
@@ -36,14 +37,21 @@ function fromHttpLayer(err: { type?: string; status?: number; message?: string }
 
 /**
  * Turns any error into `{ error: { code, message } }` with the code's status. Unknown errors
- * are logged with their stack and answered as 500 INTERNAL, never with the stack.
+ * are logged with their stack and answered as 500 INTERNAL, never with the stack. A 5xx's
+ * code and reason (or the unknown error) go on requestLog's line for the request where there
+ * is one, else on a line of their own.
  */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = isAppError(err) ? err : fromHttpLayer(err ?? {});
     const e = known ?? appError('INTERNAL');
-    if (!known) (req.log ?? log).error({ err }, 'unhandled error');
-    else if (e.status >= 500) (req.log ?? log).warn({ code: e.code, reason: e.message }, 'request failed');
+    if (e.status >= 500) {
+      const failure: RequestFailure = known ? { code: e.code, reason: e.message } : { code: e.code, err };
+      // where requestLog will write the request's line, the failure goes on that line: one line per failed request
+      if (res.locals[REQUEST_LOG_PENDING] === true) res.locals[REQUEST_FAILURE] = failure;
+      else if (!known) (req.log ?? log).error(failure, 'unhandled error');
+      else (req.log ?? log).warn(failure, 'request failed');
+    }
     if (res.headersSent) return;
     const body: { code: string; message: string; details?: Record<string, unknown> } = { code: e.code, message: e.message };
     if (e.details) body.details = e.details;

@@ -65,4 +65,33 @@ describe('errorMiddleware: the line it logs for a 5xx', () => {
     expect(line.match(/"msg":/g)).toHaveLength(1);
     expect(JSON.parse(line)).toMatchObject({ code: 'QUEUE_UNAVAILABLE', reason: 'enqueue rebuild-index: Redis did not answer', msg: 'request failed' });
   });
+
+  it('puts a 5xx’s cause on the request’s own line where requestLog runs: one line per failed request', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) } });
+    const a = express();
+    a.use(requestLog(log, { ignore: new Set(['/healthz']) }));
+    a.get('/down', () => {
+      throw appError('QUEUE_UNAVAILABLE', 'enqueue rebuild-index: Redis did not answer');
+    });
+    a.get('/bug', () => {
+      throw new TypeError('x is undefined');
+    });
+    a.get('/healthz', () => {
+      throw new TypeError('probe bug');
+    });
+    a.use(errorMiddleware(log));
+    expect((await request(a).get('/down')).status).toBe(503);
+    expect((await request(a).get('/bug')).status).toBe(500);
+    expect((await request(a).get('/healthz')).status).toBe(500);
+    expect(lines.map((l) => [l.msg, (l.res as { statusCode?: number } | undefined)?.statusCode])).toEqual([
+      ['request errored', 503],
+      ['request errored', 500],
+      ['unhandled error', undefined], // a probe gets no request line, so its failure gets its own
+    ]);
+    expect(lines[0]).toMatchObject({ code: 'QUEUE_UNAVAILABLE', reason: 'enqueue rebuild-index: Redis did not answer', req: { url: '/down' } });
+    expect(lines[1]).toMatchObject({ code: 'INTERNAL', err: { type: 'TypeError', message: 'x is undefined' }, req: { url: '/bug' } });
+    expect(String((lines[1]!.err as { stack: string }).stack)).toContain('TypeError: x is undefined');
+    expect(lines[2]).toMatchObject({ err: { message: 'probe bug' } });
+  });
 });

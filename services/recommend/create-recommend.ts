@@ -68,9 +68,9 @@ export function createRecommend(config: Config, deps: { db: SqlDatabase; embed: 
   const repository = new CatalogRepository(deps.db);
   const catalog = new CatalogService(repository, { maxItemsPerBatch: config.CATALOG_MAX_BATCH, maxEventsPerBatch: config.EVENTS_MAX_BATCH, maxFutureSkewMs: config.EVENTS_MAX_FUTURE_SECONDS * 1000 });
   const vectors = new ItemVectorRepository(deps.db);
-  const live = new LiveCatalog(new ItemEmbedder(deps.embed, config.ITEM_TEXT_TEMPLATE, vectors), log);
   // dense evidence counts unless the encoder itself says its weights are random
   const denseWeight = () => (config.DENSE_WEIGHT === 'auto' ? (deps.embed.info?.randomWeights ? 0 : 1) : config.DENSE_WEIGHT);
+  const live = new LiveCatalog(new ItemEmbedder(deps.embed, config.ITEM_TEXT_TEMPLATE, vectors), log, () => denseWeight() > 0);
   const cacheLookups = deps.metrics?.counter({ name: 'affinity_recommend_cache_lookups_total', help: "Lookups of the recommender's per-user candidate cache", labelNames: ['result'] });
   for (const result of ['hit', 'miss']) cacheLookups?.inc({ result }, 0);
   const recommend = new RecommendService(repository, live, config.RECOMMEND_HALF_LIFE_DAYS, denseWeight, config.RECOMMEND_CACHE_SIZE, (hit) => cacheLookups?.inc({ result: hit ? 'hit' : 'miss' }));

@@ -32,9 +32,17 @@ export class LiveCatalog {
   readonly content = new IndexHolder<VectorIndex>();
   readonly lexical = new Bm25Index();
 
+  /**
+   * @param vectorSearch whether anything searches the vector index (the dense weight resolves
+   * above 0). Read at every load and change: while false no index is built or kept up to date
+   * and {@link nearest} finds nothing; items are still embedded, for diversity and for when it
+   * turns true, at the next {@link load}. At 100,000 items of dimension 384 the HNSW graph
+   * costs about a minute of CPU at every load and 170 MB of memory in each API process.
+   */
   constructor(
     private readonly embedder: ItemEmbedder,
     private readonly log: Logger,
+    private readonly vectorSearch: () => boolean = () => true,
   ) {}
 
   get size(): number {
@@ -77,7 +85,7 @@ export class LiveCatalog {
     if (items.length === 0) return;
     const vectors = await this.embedItems(items);
     let index = this.content.current;
-    if (!index) {
+    if (!index && this.vectorSearch()) {
       await this.content.swap(createVectorIndex({ kind: 'flat', dim: vectors[0]!.length }));
       index = this.content.current!;
     }
@@ -88,7 +96,7 @@ export class LiveCatalog {
       this.vectors.set(it.id, vectors[i]!);
       this.lexical.upsert(it.id, searchFields(it));
       this.changedAt.set(it.id, ++this.clock);
-      await index.upsert(it.id, vectors[i]!);
+      await index?.upsert(it.id, vectors[i]!);
     }
   }
 
@@ -110,8 +118,9 @@ export class LiveCatalog {
     const started = performance.now();
     const vectors = await this.embedItems(items);
     const dim = vectors[0]?.length ?? this.embedder.dim;
-    const fresh = createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 });
-    await fresh.addMany(items.map((it, i) => ({ id: it.id, vector: vectors[i]! })));
+    const indexed = this.vectorSearch();
+    const fresh = !indexed ? undefined : createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 });
+    await fresh?.addMany(items.map((it, i) => ({ id: it.id, vector: vectors[i]! })));
     const facets = new Map<string, LiveItem>();
     for (const [i, it] of items.entries()) {
       // in slices, with requests answered between them: re-indexing the text of all 2,182
@@ -135,12 +144,14 @@ export class LiveCatalog {
     }
     // changes that landed while we embedded win over the snapshot; once more after the swap for
     // those that landed during the first pass (later ones reach the fresh index directly)
-    const patching = this.clock;
-    await this.patch(fresh, since);
-    await this.content.swap(fresh);
-    await this.patch(fresh, patching);
+    if (fresh) {
+      const patching = this.clock;
+      await this.patch(fresh, since);
+      await this.content.swap(fresh);
+      await this.patch(fresh, patching);
+    }
     this.clock++;
-    this.log.info({ items: this.items.size, index: fresh.kind, ms: Math.round(performance.now() - started) }, 'catalog index built');
+    this.log.info({ items: this.items.size, index: fresh?.kind ?? 'none (no vector search: the dense weight is 0)', ms: Math.round(performance.now() - started) }, 'catalog index built');
   }
 
   /** Puts the items changed after revision `after` in `index` as they are now (present or removed). */
@@ -155,7 +166,7 @@ export class LiveCatalog {
 
   /** Nearest items to a vector among those passing `filter`. */
   async nearest(vector: Float32Array, k: number, filter?: (id: string) => boolean): Promise<SearchHit[]> {
-    if (!this.content.current || this.items.size === 0) return [];
+    if (!this.content.current || this.items.size === 0 || !this.vectorSearch()) return [];
     return this.content.search(vector, Math.min(k, this.items.size), filter ? { filter } : undefined);
   }
 }

@@ -83,3 +83,31 @@ describe('LiveCatalog: a change that lands while an earlier one is being embedde
     expect((await live.nearest(Float32Array.from([0.1, 1, 0.1, 0.1]), 5)).map((h) => h.id)).toEqual(['a']);
   });
 });
+
+describe('LiveCatalog without vector search (dense weight 0)', () => {
+  /** An embedder that answers at once. */
+  const embedder = {
+    dim: DIM,
+    async vectors(items: readonly Item[]) {
+      return { vectors: items.map((_, i) => Float32Array.from({ length: DIM }, (_v, d) => (d === i % DIM ? 1 : 0.1))) };
+    },
+  } as unknown as ItemEmbedder;
+
+  it('builds no vector index and searches none, but still embeds, filters and text-indexes every item', async () => {
+    let search = false;
+    const live = new LiveCatalog(embedder, createLogger({ level: 'silent' }), () => search);
+    await live.load([item('a', 'Apple peeler'), item('b', 'Bread knife')]);
+    await live.upsert([item('c', 'Cherry pitter')]);
+    await live.remove('a');
+    expect(live.content.current).toBeUndefined();
+    expect([...live.ids()].sort()).toEqual(['b', 'c']);
+    expect(live.vector('c')).toHaveLength(DIM);
+    expect(live.lexical.search('cherry', 5).map((h) => h.id)).toEqual(['c']);
+    expect(await live.nearest(Float32Array.from([1, 0.1, 0.1, 0.1]), 5)).toEqual([]);
+    // once something searches vectors, the next load builds the index from what is there
+    search = true;
+    await live.load([item('b', 'Bread knife'), item('c', 'Cherry pitter')]);
+    expect(live.content.current?.size).toBe(2);
+    expect((await live.nearest(Float32Array.from([0.1, 1, 0.1, 0.1]), 1)).map((h) => h.id)).toEqual(['c']);
+  });
+});

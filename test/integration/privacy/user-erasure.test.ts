@@ -51,6 +51,8 @@ describe('erasure of a user: everywhere, idempotent, and still gone after retrai
       CHAT_INTENTS_DATA: data.intents,
       CHAT_SENTIMENT_DATA: data.sentiment,
       CHAT_RECOMMEND_INTENTS: 'ask_suggestions',
+      // dense evidence on, so that the catalog vector index exists and its labels are checked too
+      DENSE_WEIGHT: '1',
     });
     api = composeApi(config, log, { defaultMetrics: false });
     await api.start();

@@ -48,7 +48,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     // the other serving processes hear of catalog changes through the queue and the signals
     announce: {
       itemsUpserted: async (ids) => void (await queue.enqueue('embed-items', { itemIds: ids })),
-      itemsRemoved: (ids) => signals.publish({ kind: 'catalog-items', action: 'changed', upserted: [], removed: ids }),
+      itemsRemoved: async (ids) => void (await signals.publish({ kind: 'catalog-items', action: 'changed', upserted: [], removed: ids })),
     },
   });
   const redis = createRedis(config.REDIS_URL, { keyPrefix: `${config.REDIS_PREFIX}:`, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, log });
@@ -76,7 +76,7 @@ export function composeApi(config: Config, log: Logger, opts: { defaultMetrics?:
     log,
     products,
     // the other serving processes reload the knowledge base (this one hears it too: a reload of what it has)
-    announceKb: (change) => signals.publish({ kind: 'kb-entries', action: 'changed', ...change }),
+    announceKb: async (change) => void (await signals.publish({ kind: 'kb-entries', action: 'changed', ...change })),
   });
   const personalData = [chat.personalData, recommend.personalData];
   // what a serving process holds in memory about a user: cached candidates, and cached

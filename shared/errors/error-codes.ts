@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   JOB_UNKNOWN: { status: 400, message: 'no such job name' },
   JOB_NOT_FOUND: { status: 404, message: 'no job with that id' },
   JOB_WAIT_TIMEOUT: { status: 504, message: 'the job did not finish within the time waited for it' },
+  CATALOG_INDEX_REBUILD_FAILED: { status: 500, message: 'not every API process rebuilt its catalog index' },
 
   // model registry
   REGISTRY_INVALID_NAME: { status: 400, message: 'not a valid model kind or version name' },

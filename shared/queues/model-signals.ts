@@ -9,6 +9,19 @@ export interface VersionSignal {
   kind: string;
   version: string;
   action: 'promoted' | 'rolled-back';
+  /**
+   * Set when the announcer waits to hear back: each serving process reports here once it has
+   * acted on the signal (or failed to), see {@link ModelSignals.acknowledgements}.
+   */
+  ackId?: string;
+}
+
+/** What a serving process reports once it has acted on a signal that asked for it. */
+export interface SignalAck {
+  pid: number;
+  ok: boolean;
+  /** Why it failed, when it did. */
+  error?: string;
 }
 
 /** Items every serving process should (re)load from the database, or drop. */
@@ -34,6 +47,11 @@ export interface UserErasedSignal {
 }
 
 const channel = (prefix: string) => `${prefix}:signals:models`;
+const ackKey = (prefix: string, ackId: string) => `${prefix}:signals:acks:${ackId}`;
+/** Acknowledgements are kept this long: an announcer that waits longer has given up. */
+const ACK_TTL_SECONDS = 24 * 3600;
+/** How often an announcer looks for new acknowledgements. */
+const ACK_POLL_MS = 200;
 
 /**
  * Announces model changes on Redis pub/sub. Every serving process subscribes and reloads the
@@ -57,21 +75,18 @@ export class ModelSignals {
   /**
    * Announces a signal. It waits for Redis to come back, unless `timeoutMs` is given: then a
    * Redis that does not take it in time fails it with REDIS_UNAVAILABLE (the signal may still
-   * go out once Redis is back).
+   * go out once Redis is back). Resolves with the number of processes subscribed that received it.
    */
-  async publish(signal: ModelSignal, opts: { timeoutMs?: number } = {}): Promise<void> {
+  async publish(signal: ModelSignal, opts: { timeoutMs?: number } = {}): Promise<number> {
     const sent = this.pub.connection.publish(channel(this.prefix), JSON.stringify(signal));
-    if (!opts.timeoutMs) {
-      await sent;
-      return;
-    }
+    if (!opts.timeoutMs) return sent;
     sent.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(appError('REDIS_UNAVAILABLE', `could not announce ${signal.kind} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
     });
     try {
-      await Promise.race([sent, late]);
+      return await Promise.race([sent, late]);
     } catch (err) {
       if (isAppError(err)) throw err;
       throw appError('REDIS_UNAVAILABLE', `could not announce ${signal.kind}: ${err instanceof Error ? err.message : String(err)}`, undefined, err);
@@ -94,7 +109,16 @@ export class ModelSignals {
         this.log.warn({ message }, 'ignoring a malformed model signal');
         return;
       }
-      Promise.resolve(onSignal(signal)).catch((err: unknown) => this.log.error({ err, signal }, 'model reload failed; the previous model stays'));
+      const ackId = 'ackId' in signal && typeof signal.ackId === 'string' ? signal.ackId : undefined;
+      void Promise.resolve(onSignal(signal)).then(
+        async () => {
+          if (ackId) await this.acknowledge(ackId, { pid: process.pid, ok: true });
+        },
+        async (err: unknown) => {
+          this.log.error({ err, signal }, 'model reload failed; the previous model stays');
+          if (ackId) await this.acknowledge(ackId, { pid: process.pid, ok: false, error: err instanceof Error ? err.message : String(err) });
+        },
+      );
     });
     try {
       await this.sub.connection.subscribe(channel(this.prefix));
@@ -110,6 +134,38 @@ export class ModelSignals {
         onResubscribed().catch((err: unknown) => this.log.error({ err }, 'could not reload after the model signals reconnected'));
       });
     }
+  }
+
+  private async acknowledge(ackId: string, ack: SignalAck): Promise<void> {
+    const key = ackKey(this.prefix, ackId);
+    try {
+      await this.pub.connection.multi().rpush(key, JSON.stringify(ack)).expire(key, ACK_TTL_SECONDS).exec();
+    } catch (err) {
+      this.log.warn({ err, ackId }, 'could not acknowledge a model signal');
+    }
+  }
+
+  /**
+   * Waits until `expected` processes have acknowledged the signal published with `ackId` (or
+   * `timeoutMs` has passed) and returns what they reported, calling `onAck` with each as it
+   * arrives. Fewer than `expected` means some did not answer in time (stopped, or still busy).
+   */
+  async acknowledgements(ackId: string, expected: number, opts: { timeoutMs: number; onAck?: (ack: SignalAck, received: number) => Promise<void> | void }): Promise<SignalAck[]> {
+    const key = ackKey(this.prefix, ackId);
+    const acks: SignalAck[] = [];
+    const deadline = Date.now() + opts.timeoutMs;
+    while (acks.length < expected) {
+      const fresh = await this.pub.connection.lrange(key, acks.length, -1);
+      for (const raw of fresh) {
+        const ack = JSON.parse(raw) as SignalAck;
+        acks.push(ack);
+        await opts.onAck?.(ack, acks.length);
+      }
+      if (acks.length >= expected || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ACK_POLL_MS, Math.max(deadline - Date.now(), 0))));
+    }
+    await this.pub.connection.del(key).catch(() => undefined);
+    return acks;
   }
 
   async close(): Promise<void> {

@@ -118,8 +118,7 @@ export class LiveCatalog {
     const started = performance.now();
     const vectors = await this.embedItems(items);
     const dim = vectors[0]?.length ?? this.embedder.dim;
-    const indexed = this.vectorSearch();
-    const fresh = !indexed ? undefined : createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 });
+    const fresh = this.vectorSearch() ? createVectorIndex(items.length < FLAT_BELOW ? { kind: 'flat', dim } : { kind: 'hnsw', dim, capacity: items.length + 1024 }) : undefined;
     await fresh?.addMany(items.map((it, i) => ({ id: it.id, vector: vectors[i]! })));
     const facets = new Map<string, LiveItem>();
     for (const [i, it] of items.entries()) {
